@@ -1,0 +1,24 @@
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { TenantEntity } from '../database/base.entity';
+import { IdColumn } from '../database/columns';
+import { RootFk, TenantFk } from '../database/foreign-keys';
+import { Goal } from '../goals/goal.entity';
+import { ActivityDefinition } from './activity-definition.entity';
+
+@Entity('split_definitions')
+@Unique('uq_split_definitions_root_id', ['rootId', 'id'])
+@RootFk('split_definitions', () => Goal)
+@TenantFk('split_definitions', 'activity_id', () => ActivityDefinition, 'CASCADE')
+@Index('idx_split_definitions_root', ['rootId'])
+@Index('idx_split_definitions_activity', ['activityId'])
+@Index('ux_split_definitions_activity_name', ['activityId', 'name'], { unique: true, where: 'deleted_at IS NULL' })
+export class SplitDefinition extends TenantEntity {
+  @IdColumn('activity_id')
+  activityId: string;
+
+  @Column({ name: 'name', type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ name: 'order', type: 'integer', default: 0 })
+  order: number;
+}

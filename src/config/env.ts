@@ -1,0 +1,122 @@
+import * as path from 'node:path';
+
+export const APP_ENVS = ['development', 'test', 'production'] as const;
+export type AppEnv = (typeof APP_ENVS)[number];
+export type DbEngine = 'sqlite' | 'postgres';
+
+export interface DatabaseTarget {
+  engine: DbEngine;
+  /** File path for SQLite, connection URL for PostgreSQL. */
+  location: string;
+  /** Printable form, with any password masked. */
+  display: string;
+}
+
+export interface AppConfig {
+  appEnv: AppEnv;
+  port: number;
+  database: DatabaseTarget;
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  logLevel: string;
+  redisUrl?: string;
+  pg: { poolSize: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Only used outside production; production refuses to start with it. */
+export const DEV_JWT_SECRET = 'dev-only-insecure-secret-change-me-0000';
+
+const DEFAULT_FILES: Record<AppEnv, string> = {
+  development: 'data/goals_dev.db',
+  test: 'data/goals_test.db',
+  production: 'data/goals.db',
+};
+
+/**
+ * The one place that decides which environment and which database a process uses.
+ * An unset APP_ENV means development: the seed report's first failure was a script
+ * that silently defaulted to production.
+ */
+export function resolveAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  const raw = env.APP_ENV;
+  if (raw === undefined || raw === '') return 'development';
+  if ((APP_ENVS as readonly string[]).includes(raw)) return raw as AppEnv;
+  throw new ConfigError(
+    `Invalid APP_ENV ${JSON.stringify(raw)}. Valid values: ${APP_ENVS.join(', ')} (unset means development).`,
+  );
+}
+
+export function resolveEngine(env: NodeJS.ProcessEnv = process.env): DbEngine {
+  const url = env.DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  if (env.DB_ENGINE === undefined || env.DB_ENGINE === '' || env.DB_ENGINE === 'sqlite') return 'sqlite';
+  if (env.DB_ENGINE === 'postgres') return 'postgres';
+  throw new ConfigError(`Invalid DB_ENGINE ${JSON.stringify(env.DB_ENGINE)}. Valid values: sqlite, postgres.`);
+}
+
+export function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+export function resolveDatabase(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DatabaseTarget {
+  const appEnv = resolveAppEnv(env);
+  const engine = resolveEngine(env);
+  if (env.DATABASE_URL && env.DATABASE_PATH) {
+    throw new ConfigError('Set either DATABASE_URL or DATABASE_PATH, not both.');
+  }
+  if (engine === 'postgres') {
+    const url = env.DATABASE_URL || env.PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL must start with postgres://');
+    return { engine, location: url, display: `postgres ${maskUrl(url)}` };
+  }
+  if (env.DATABASE_URL) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL; use DATABASE_PATH for a SQLite file.');
+  }
+  const file = env.DATABASE_PATH || DEFAULT_FILES[appEnv];
+  const location = file === ':memory:' ? file : path.resolve(cwd, file);
+  return { engine, location, display: `sqlite ${location}` };
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+  }
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const appEnv = resolveAppEnv(env);
+  const database = resolveDatabase(env, cwd);
+  const secret = env.JWT_SECRET || (appEnv === 'production' ? '' : DEV_JWT_SECRET);
+  if (appEnv === 'production' && (secret === '' || secret === DEV_JWT_SECRET || secret.length < 32)) {
+    throw new ConfigError('Production needs JWT_SECRET: at least 32 characters and not the development default.');
+  }
+  return {
+    appEnv,
+    port: intVar(env, 'PORT', 3000, 0, 65535),
+    database,
+    jwt: {
+      secret,
+      issuer: env.JWT_ISSUER || 'fractal-goals-api',
+      audience: env.JWT_AUDIENCE || 'fractal-goals',
+      // Access tokens are short-lived by rule: at most 15 minutes.
+      accessTtlSeconds: intVar(env, 'JWT_ACCESS_TTL_SECONDS', 900, 10, 900),
+      refreshTtlSeconds: intVar(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    },
+    logLevel: env.LOG_LEVEL || (appEnv === 'test' ? 'silent' : 'info'),
+    redisUrl: env.REDIS_URL || undefined,
+    pg: {
+      poolSize: intVar(env, 'PG_POOL_SIZE', 10, 1, 500),
+      statementTimeoutMs: intVar(env, 'PG_STATEMENT_TIMEOUT_MS', 15000, 0, 3600000),
+      idleInTransactionTimeoutMs: intVar(env, 'PG_IDLE_IN_TX_TIMEOUT_MS', 30000, 0, 3600000),
+    },
+  };
+}
+
+export function describeTarget(config: Pick<AppConfig, 'appEnv' | 'database'>): string {
+  return `environment=${config.appEnv} database=${config.database.display}`;
+}

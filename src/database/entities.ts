@@ -1,0 +1,36 @@
+import { ActivityDefinition } from '../activities/activity-definition.entity';
+import { ActivityGroup } from '../activities/activity-group.entity';
+import { MetricDefinition } from '../activities/metric-definition.entity';
+import { SplitDefinition } from '../activities/split-definition.entity';
+import { AdminAuditEntry } from '../admin/admin-audit.entity';
+import { RefreshToken } from '../auth/refresh-token.entity';
+import { User } from '../auth/user.entity';
+import { Goal } from '../goals/goal.entity';
+import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
+import { ProgramBlock } from '../programs/program-block.entity';
+import { ProgramDay } from '../programs/program-day.entity';
+import { Program } from '../programs/program.entity';
+import { ScheduledSession } from '../programs/scheduled-session.entity';
+import { ActivityInstance } from '../sessions/activity-instance.entity';
+import { MetricValue } from '../sessions/metric-value.entity';
+import { SessionTemplate } from '../templates/session-template.entity';
+import { LegacyQuarantine } from './legacy-quarantine.entity';
+
+/** Every tenant entity: each has root_id, and is reached only through src/tenancy. */
+export const TENANT_ENTITIES = [
+  Goal,
+  PracticeSessionGoal,
+  ActivityGroup,
+  ActivityDefinition,
+  MetricDefinition,
+  SplitDefinition,
+  ActivityInstance,
+  MetricValue,
+  SessionTemplate,
+  Program,
+  ProgramBlock,
+  ProgramDay,
+  ScheduledSession,
+];
+
+export const ENTITIES = [...TENANT_ENTITIES, User, RefreshToken, AdminAuditEntry, LegacyQuarantine];

@@ -1,0 +1,213 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource, Migration, QueryRunner } from 'typeorm';
+import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor';
+
+export interface SafeRunOptions {
+  /** Run everything, print the SQL, then roll back. */
+  dryRun?: boolean;
+  /** Where backups go; defaults to BACKUP_DIR or ./backups. */
+  backupDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface SafeRunResult {
+  executed: string[];
+  backupPath?: string;
+  dryRunSql?: string[];
+}
+
+export class MigrationRefused extends Error {}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+/** Tables that may exist in our own database besides the entities' tables. */
+const BOOKKEEPING = new Set(['migrations', 'typeorm_metadata', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4']);
+const PG_LOCK_KEY = 725_001_001;
+
+export function isSqlite(ds: DataSource): boolean {
+  return ds.options.type === 'better-sqlite3';
+}
+
+export function sqliteFile(ds: DataSource): string | undefined {
+  if (!isSqlite(ds)) return undefined;
+  const file = ds.options.database as string;
+  return file === ':memory:' || file === '' ? undefined : file;
+}
+
+/** Refuses, before the file is opened, anything that is not a SQLite database. */
+export function assertSqliteFile(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const size = fs.statSync(file).size;
+  if (size === 0) return;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    fs.readSync(fd, buf, 0, 16, 0);
+    if (buf.toString('latin1') !== SQLITE_HEADER) {
+      throw new MigrationRefused(`${file} is not a SQLite database; nothing was changed.`);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function utcStamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** An online backup through SQLite's backup API, consistent even while others read. */
+export async function backupSqlite(ds: DataSource, dir: string): Promise<string> {
+  const file = sqliteFile(ds)!;
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.basename(file).replace(/\.(db|sqlite3?)$/i, '');
+  let target = path.join(dir, `${base}.${utcStamp()}.db`);
+  for (let n = 1; fs.existsSync(target); n++) target = path.join(dir, `${base}.${utcStamp()}.${n}.db`);
+  const db = (ds.driver as unknown as { databaseConnection: { backup(p: string): Promise<unknown> } }).databaseConnection;
+  await db.backup(target);
+  return target;
+}
+
+async function knownTables(ds: DataSource): Promise<Set<string>> {
+  const names = new Set(ds.entityMetadatas.map((m) => m.tableName));
+  for (const b of BOOKKEEPING) names.add(b);
+  return names;
+}
+
+/**
+ * Refuses a database we must not touch: another application's SQLite file, or one migrated
+ * by a newer version of this code (it records migrations we do not have).
+ */
+export async function preflight(ds: DataSource, qr: QueryRunner, legacyTables: string[]): Promise<void> {
+  if (!isSqlite(ds)) return;
+  const rows: { name: string }[] = await qr.query(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+  );
+  const present = rows.map((r) => r.name);
+  const ours = await knownTables(ds);
+  const legacy = new Set(legacyTables);
+  const foreign = present.filter((t) => !ours.has(t) && !legacy.has(t));
+  const looksLikeFlask = present.includes('goals') && !present.includes('migrations');
+  if (present.length > 0 && !present.includes('goals')) {
+    throw new MigrationRefused(
+      `This SQLite file is not a Fractal Goals database (no goals table; found: ${present.join(', ')}). Nothing was changed.`,
+    );
+  }
+  if (foreign.length > 0 && (looksLikeFlask || present.includes('migrations'))) {
+    throw new MigrationRefused(
+      `This SQLite file has tables that are not Fractal Goals tables (${foreign.join(', ')}). Nothing was changed.`,
+    );
+  }
+  if (present.includes('migrations')) {
+    const recorded: { name: string }[] = await qr.query(`SELECT name FROM migrations`);
+    const known = new Set(ds.migrations.map((m) => m.name ?? m.constructor.name));
+    const unknown = recorded.map((r) => r.name).filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      throw new MigrationRefused(
+        `This database was migrated by a newer version (unknown migrations: ${unknown.join(', ')}). Nothing was changed.`,
+      );
+    }
+  }
+}
+
+async function verifySqlite(qr: QueryRunner): Promise<void> {
+  const fkProblems: unknown[] = await qr.query('PRAGMA foreign_key_check');
+  if (fkProblems.length > 0) {
+    throw new Error(`foreign_key_check failed: ${JSON.stringify(fkProblems.slice(0, 10))}`);
+  }
+  const integrity: { integrity_check: string }[] = await qr.query('PRAGMA integrity_check');
+  if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok') {
+    throw new Error(`integrity_check failed: ${JSON.stringify(integrity.slice(0, 10))}`);
+  }
+}
+
+/** Records every statement, so that a dry run can print exactly what it would do. */
+function recordQueries(qr: QueryRunner, sink: string[]): () => void {
+  const original = qr.query.bind(qr);
+  qr.query = ((sql: string, params?: unknown[], ...rest: unknown[]) => {
+    sink.push(params && params.length ? `${sql} -- ${JSON.stringify(params)}` : sql);
+    return (original as (...a: unknown[]) => Promise<unknown>)(sql, params, ...rest);
+  }) as QueryRunner['query'];
+  return () => {
+    qr.query = original;
+  };
+}
+
+/**
+ * Runs a migration step the one safe way: a backup first, then a single transaction with
+ * SQLite's foreign keys switched off outside it (so table rebuilds cannot cascade-delete
+ * children), integrity and foreign-key checks before the commit, and a rollback on any failure.
+ */
+export async function guardedMigration(
+  ds: DataSource,
+  kind: 'run' | 'revert',
+  options: SafeRunOptions & { legacyTables?: string[] } = {},
+): Promise<SafeRunResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const qr = ds.createQueryRunner();
+  const sqlite = isSqlite(ds);
+  const result: SafeRunResult = { executed: [] };
+  try {
+    await preflight(ds, qr, options.legacyTables ?? []);
+    const executor = new MigrationExecutor(ds, qr);
+    executor.transaction = 'all';
+    const pending: Migration[] = kind === 'run' ? await pendingWithoutSideEffects(ds, qr) : [];
+    if (kind === 'run' && pending.length === 0) {
+      log('No migrations are pending: the database is at the current schema. Nothing was changed.');
+      return result;
+    }
+    const file = sqliteFile(ds);
+    if (file && !options.dryRun) {
+      result.backupPath = await backupSqlite(ds, options.backupDir ?? process.env.BACKUP_DIR ?? path.resolve('backups'));
+      log(`Backup written: ${result.backupPath}`);
+    }
+    if (sqlite) await qr.query('PRAGMA foreign_keys = OFF');
+    const sink: string[] = [];
+    const stopRecording = options.dryRun ? recordQueries(qr, sink) : () => undefined;
+    await qr.startTransaction();
+    try {
+      if (!sqlite) await qr.query('SELECT pg_advisory_xact_lock($1)', [PG_LOCK_KEY]);
+      if (kind === 'run') {
+        const done = await executor.executePendingMigrations();
+        result.executed = done.map((m) => m.name);
+      } else {
+        const before = await executor.getExecutedMigrations();
+        await executor.undoLastMigration();
+        const last = before.sort((a, b) => b.timestamp - a.timestamp)[0];
+        if (last) result.executed = [last.name];
+      }
+      if (sqlite) await verifySqlite(qr);
+      stopRecording();
+      if (options.dryRun) {
+        await qr.rollbackTransaction();
+        result.dryRunSql = sink;
+        for (const sql of sink) log(`${sql};`);
+        log(`Dry run: ${result.executed.length} migration(s) would run (${result.executed.join(', ')}). Rolled back; nothing was changed.`);
+      } else {
+        await qr.commitTransaction();
+        log(`${kind === 'run' ? 'Applied' : 'Reverted'}: ${result.executed.join(', ') || 'nothing'}. integrity_check ok, foreign_key_check ok.`);
+      }
+    } catch (err) {
+      stopRecording();
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      if (sqlite) await qr.query('PRAGMA foreign_keys = ON');
+    }
+    return result;
+  } finally {
+    await qr.release();
+  }
+}
+
+/** Pending migrations, computed without creating the migrations table outside the transaction. */
+async function pendingWithoutSideEffects(ds: DataSource, qr: QueryRunner): Promise<Migration[]> {
+  const hasTable = await qr.hasTable('migrations');
+  const executed = new Set<string>();
+  if (hasTable) {
+    const rows: { name: string }[] = await qr.query(`SELECT name FROM "migrations"`);
+    rows.forEach((r) => executed.add(r.name));
+  }
+  return ds.migrations
+    .map((m) => ({ name: m.name ?? m.constructor.name }) as Migration)
+    .filter((m) => !executed.has(m.name));
+}

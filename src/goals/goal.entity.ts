@@ -1,0 +1,89 @@
+import { Check, Column, Entity, ForeignKey, Index, Unique } from 'typeorm';
+import { TenantEntity } from '../database/base.entity';
+import { BoolColumn, IdColumn, IntColumn, JsonColumn, TextColumn, TimestampColumn, Version } from '../database/columns';
+import { RootFk, TenantFk } from '../database/foreign-keys';
+import { User } from '../auth/user.entity';
+import { SessionTemplate } from '../templates/session-template.entity';
+import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
+
+/** All eight levels in one table, PracticeSession included, as in the Flask app. */
+@Entity('goals')
+@Unique('uq_goals_root_id', ['rootId', 'id'])
+@RootFk('goals', () => Goal)
+@TenantFk('goals', 'parent_id', () => Goal, 'CASCADE')
+@TenantFk('goals', 'template_id', () => SessionTemplate)
+@Check('ck_goals_type', GOAL_TYPE_CHECK)
+@Check('ck_goals_session_order', 'session_end >= session_start')
+@Check('ck_goals_duration', 'total_duration_seconds >= 0 AND duration_minutes >= 0')
+@Index('idx_goals_parent_id', ['parentId'])
+@Index('idx_goals_root_id', ['rootId'])
+@Index('idx_goals_type', ['type'])
+@Index('idx_goals_created_at', ['createdAt'])
+@Index('idx_goals_user_id', ['userId'])
+@Index('idx_goals_parent_type', ['parentId', 'type'])
+@Index('idx_goals_root_type', ['rootId', 'type'])
+@Index('idx_goals_completed', ['rootId', 'type'], { where: 'completed = true' })
+@Index('idx_goals_practice_sessions', ['rootId', 'createdAt'], { where: `type = 'PracticeSession'` })
+@Index('idx_session_start', ['sessionStart'], { where: `type = 'PracticeSession'` })
+@Index('idx_session_end', ['sessionEnd'], { where: `type = 'PracticeSession'` })
+@Index('idx_template_id', ['templateId'], { where: `type = 'PracticeSession'` })
+@Index('idx_session_duration', ['totalDurationSeconds'], { where: `type = 'PracticeSession'` })
+@Index('ux_goals_user_name', ['userId', 'name'], { unique: true, where: 'deleted_at IS NULL AND user_id IS NOT NULL' })
+export class Goal extends TenantEntity {
+  @Column({ name: 'type', type: 'varchar', length: 32 })
+  type: GoalType;
+
+  @Column({ name: 'name', type: 'varchar', length: 500 })
+  name: string;
+
+  @TextColumn('description')
+  description: string | null;
+
+  @TimestampColumn('deadline')
+  deadline: Date | null;
+
+  @BoolColumn('completed', false)
+  completed: boolean;
+
+  @TimestampColumn('completed_at')
+  completedAt: Date | null;
+
+  @IdColumn('parent_id', { nullable: true })
+  parentId: string | null;
+
+  /** The owner; set on roots only. */
+  @IdColumn('user_id', { nullable: true })
+  @ForeignKey(() => User, 'id', { name: 'fk_goals_user', onDelete: 'NO ACTION' })
+  userId: string | null;
+
+  @JsonColumn('targets')
+  targets: unknown;
+
+  @IntColumn('sort_order', { nullable: false, default: 0 })
+  sortOrder: number;
+
+  @IntColumn('duration_minutes')
+  durationMinutes: number | null;
+
+  @TimestampColumn('session_start')
+  sessionStart: Date | null;
+
+  @TimestampColumn('session_end')
+  sessionEnd: Date | null;
+
+  @IntColumn('total_duration_seconds')
+  totalDurationSeconds: number | null;
+
+  @IdColumn('template_id', { nullable: true })
+  templateId: string | null;
+
+  /** Kept from the Flask app, where a session's content lived in one JSON blob. */
+  @JsonColumn('session_data')
+  sessionData: unknown;
+
+  @JsonColumn('attributes')
+  attributes: unknown;
+
+  @Version()
+  version: number;
+}

@@ -1,0 +1,32 @@
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { TenantEntity } from '../database/base.entity';
+import { IdColumn, JsonColumn } from '../database/columns';
+import { RootFk, TenantFk } from '../database/foreign-keys';
+import { Goal } from '../goals/goal.entity';
+import { Program } from './program.entity';
+
+@Entity('program_blocks')
+@Unique('uq_program_blocks_root_id', ['rootId', 'id'])
+@RootFk('program_blocks', () => Goal)
+@TenantFk('program_blocks', 'program_id', () => Program, 'CASCADE')
+@Index('idx_program_blocks_root', ['rootId'])
+@Index('idx_program_blocks_program', ['programId'])
+export class ProgramBlock extends TenantEntity {
+  @IdColumn('program_id')
+  programId: string;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'start_date', type: 'date', nullable: true })
+  startDate: string | null;
+
+  @Column({ name: 'end_date', type: 'date', nullable: true })
+  endDate: string | null;
+
+  @Column({ name: 'color', type: 'varchar', length: 32, nullable: true })
+  color: string | null;
+
+  @JsonColumn('goal_ids')
+  goalIds: unknown;
+}

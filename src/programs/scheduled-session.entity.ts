@@ -1,0 +1,29 @@
+import { Entity, Index } from 'typeorm';
+import { TenantEntity } from '../database/base.entity';
+import { BoolColumn, IdColumn, TextColumn } from '../database/columns';
+import { RootFk, TenantFk } from '../database/foreign-keys';
+import { Goal } from '../goals/goal.entity';
+import { SessionTemplate } from '../templates/session-template.entity';
+import { ProgramDay } from './program-day.entity';
+
+@Entity('scheduled_sessions')
+@RootFk('scheduled_sessions', () => Goal)
+@TenantFk('scheduled_sessions', 'day_id', () => ProgramDay, 'CASCADE')
+@TenantFk('scheduled_sessions', 'session_template_id', () => SessionTemplate)
+@Index('idx_scheduled_sessions_root', ['rootId'])
+@Index('idx_scheduled_sessions_day', ['dayId'])
+@Index('idx_scheduled_sessions_template', ['sessionTemplateId'])
+export class ScheduledSession extends TenantEntity {
+  @IdColumn('day_id')
+  dayId: string;
+
+  @IdColumn('session_template_id', { nullable: true })
+  sessionTemplateId: string | null;
+
+  @BoolColumn('is_completed', false)
+  isCompleted: boolean;
+
+  /** Free text in the Flask app; kept as text so that nothing is reinterpreted. */
+  @TextColumn('completion_data')
+  completionData: string | null;
+}
