@@ -67,6 +67,11 @@ export async function backupSqlite(ds: DataSource, dir: string): Promise<string>
   return target;
 }
 
+async function hasAnyTable(qr: QueryRunner): Promise<boolean> {
+  const rows: unknown[] = await qr.query(`SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1`);
+  return rows.length > 0;
+}
+
 async function knownTables(ds: DataSource): Promise<Set<string>> {
   const names = new Set(ds.entityMetadatas.map((m) => m.tableName));
   for (const b of BOOKKEEPING) names.add(b);
@@ -156,7 +161,7 @@ export async function guardedMigration(
       return result;
     }
     const file = sqliteFile(ds);
-    if (file && !options.dryRun) {
+    if (file && !options.dryRun && (await hasAnyTable(qr))) {
       result.backupPath = await backupSqlite(ds, options.backupDir ?? process.env.BACKUP_DIR ?? path.resolve('backups'));
       log(`Backup written: ${result.backupPath}`);
     }
@@ -184,7 +189,8 @@ export async function guardedMigration(
         log(`Dry run: ${result.executed.length} migration(s) would run (${result.executed.join(', ')}). Rolled back; nothing was changed.`);
       } else {
         await qr.commitTransaction();
-        log(`${kind === 'run' ? 'Applied' : 'Reverted'}: ${result.executed.join(', ') || 'nothing'}. integrity_check ok, foreign_key_check ok.`);
+        const checks = sqlite ? ' integrity_check ok, foreign_key_check ok.' : '';
+        log(`${kind === 'run' ? 'Applied' : 'Reverted'}: ${result.executed.join(', ') || 'nothing'}.${checks}`);
       }
     } catch (err) {
       stopRecording();
@@ -194,6 +200,16 @@ export async function guardedMigration(
       if (sqlite) await qr.query('PRAGMA foreign_keys = ON');
     }
     return result;
+  } finally {
+    await qr.release();
+  }
+}
+
+/** Names of the migrations not yet applied; reads only, creates nothing. */
+export async function pendingMigrationNames(ds: DataSource): Promise<string[]> {
+  const qr = ds.createQueryRunner();
+  try {
+    return (await pendingWithoutSideEffects(ds, qr)).map((m) => m.name);
   } finally {
     await qr.release();
   }

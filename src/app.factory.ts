@@ -1,0 +1,31 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/env';
+import { SafeDataSource } from './database/data-source';
+import { ErrorFilter } from './http/error.filter';
+import { createValidationPipe } from './http/validation';
+
+export interface AppOptions {
+  config: AppConfig;
+  /** Initialized and migrated by the caller. */
+  dataSource: SafeDataSource;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function createApp({ config, dataSource }: AppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 200 } });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfigModule } from './config/config.module';
+import { AppConfig } from './config/env';
+import { SafeDataSource } from './database/data-source';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { loggerOptions } from './http/logging';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, dataSource: SafeDataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule.forRoot(dataSource),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+import { ErrorBody, FieldError } from './error-body';
+
+interface Reply {
+  status(code: number): Reply;
+  header(name: string, value: string): Reply;
+  send(body: unknown): void;
+}
+
+/** Maps database constraint failures that input can cause to 409; the rest stay 500. */
+function fromDatabase(err: QueryFailedError): ErrorBody | undefined {
+  const driverError = err.driverError as { code?: string; message?: string } | undefined;
+  const code = driverError?.code ?? '';
+  const text = driverError?.message ?? err.message;
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return { statusCode: 409, error: 'Conflict', message: 'A record with these values already exists.' };
+  }
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return { statusCode: 409, error: 'Conflict', message: 'The record refers to, or is referred to by, another record.' };
+  }
+  if (code === '23514' || code === 'SQLITE_CONSTRAINT_CHECK') {
+    return { statusCode: 422, error: 'Unprocessable Entity', message: `A value breaks a rule of the data: ${text}` };
+  }
+  return undefined;
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const body: ErrorBody = {
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      message: exception.message,
+    };
+    if (typeof response === 'object' && response !== null) {
+      const r = response as { message?: unknown; details?: FieldError[]; error?: string };
+      if (typeof r.message === 'string') body.message = r.message;
+      else if (Array.isArray(r.message)) body.message = r.message.join('; ');
+      if (Array.isArray(r.details)) body.details = r.details;
+    } else if (typeof response === 'string') {
+      body.message = response;
+    }
+    return body;
+  }
+  if (exception instanceof QueryFailedError) {
+    const mapped = fromDatabase(exception);
+    if (mapped) return mapped;
+  }
+  // Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode.
+  const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: fastifyError.message ?? 'Bad request' };
+  }
+  return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Error');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<Reply>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    }
+    const headers = exception instanceof HttpException ? (exception as HttpException & { headers?: Record<string, string> }).headers : undefined;
+    if (headers) for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+    reply.status(body.statusCode).send(body);
+  }
+}

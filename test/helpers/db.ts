@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, DbEngine, loadConfig } from '../../src/config/env';
+import { createDataSource, SafeDataSource } from '../../src/database/data-source';
+
+/** The engine this test file runs on: set by the jest project (test/setup/*.js). */
+export const ENGINE: DbEngine = process.env.DB_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export const PG_URL = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_AVAILABLE = process.env.PG_AVAILABLE === '1';
+
+/** A describe() for suites that touch the database: on PostgreSQL it is skipped when PG is unreachable. */
+export const describeDb: jest.Describe = (ENGINE === 'postgres' && !PG_AVAILABLE ? describe.skip : describe) as jest.Describe;
+
+export function tempDir(prefix = 'fg-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function pgUrlFor(database: string): string {
+  const url = new URL(PG_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  engine: DbEngine;
+  config: AppConfig;
+  /** SQLite file path or PostgreSQL database name. */
+  location: string;
+  /** Where this database's migration backups go. */
+  backupDir: string;
+  /** A new DataSource for this database (not initialized). */
+  newDataSource(): SafeDataSource;
+  drop(): Promise<void>;
+}
+
+/** An empty database of its own for one suite: a temp file, or a fresh PostgreSQL database. */
+export async function createEmptyDatabase(env: NodeJS.ProcessEnv = {}): Promise<TestDatabase> {
+  const dir = tempDir();
+  const backupDir = path.join(dir, 'backups');
+  if (ENGINE === 'postgres') {
+    const name = `fg_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE "${name}"`);
+    const config = loadConfig({ APP_ENV: 'test', DATABASE_URL: pgUrlFor(name), LOG_LEVEL: 'silent', ...env });
+    return {
+      engine: ENGINE,
+      config,
+      location: name,
+      backupDir,
+      newDataSource: () => withBackupDir(createDataSource(config), backupDir),
+      drop: async () => {
+        await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const file = path.join(dir, 'goals.db');
+  const config = loadConfig({ APP_ENV: 'test', DATABASE_PATH: file, LOG_LEVEL: 'silent', ...env });
+  return {
+    engine: ENGINE,
+    config,
+    location: file,
+    backupDir,
+    newDataSource: () => withBackupDir(createDataSource(config), backupDir),
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function withBackupDir(ds: SafeDataSource, backupDir: string): SafeDataSource {
+  ds.safeRunOptions = { backupDir, log: () => undefined };
+  return ds;
+}
+
+/** A migrated database with an initialized DataSource. */
+export async function createMigratedDatabase(env: NodeJS.ProcessEnv = {}): Promise<TestDatabase & { dataSource: SafeDataSource }> {
+  const db = await createEmptyDatabase(env);
+  const dataSource = db.newDataSource();
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    ...db,
+    dataSource,
+    drop: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  db: TestDatabase & { dataSource: SafeDataSource };
+  close(): Promise<void>;
+}
+
+/** The whole API on a fresh migrated database, for Fastify inject() (no port). */
+export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const { createApp } = await import('../../src/app.factory');
+  const db = await createMigratedDatabase(env);
+  const app = await createApp({ config: db.config, dataSource: db.dataSource });
+  return {
+    app,
+    db,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
