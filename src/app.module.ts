@@ -4,8 +4,10 @@ import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
+import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './http/logging';
+import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
 export class AppModule {
@@ -17,6 +19,8 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(dataSource),
         HealthModule,
+        TenancyModule,
+        GoalsModule,
       ],
     };
   }

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface SessionScope {
+  userId?: string;
+  rootId?: string;
+}
+
+/**
+ * One transaction per unit of work. better-sqlite3 gives TypeORM a single connection, so
+ * two interleaved transactions would silently share it: on SQLite every unit is queued and
+ * runs alone. On PostgreSQL each unit first sets app.user_id / app.root_id, which the
+ * row-level security policies read.
+ */
+@Injectable()
+export class UnitOfWork {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get isPostgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  /** Reads that need no transaction on SQLite; PostgreSQL still needs the RLS scope set. */
+  read<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
+    return this.isPostgres ? this.run(scope, fn) : fn(this.dataSource.manager);
+  }
+
+  run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
+    if (this.isPostgres) {
+      return this.dataSource.transaction(async (manager) => {
+        await manager.query(`SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`, [
+          scope.userId ?? '',
+          scope.rootId ?? '',
+        ]);
+        return fn(manager);
+      });
+    }
+    const work = () => this.dataSource.transaction(fn);
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

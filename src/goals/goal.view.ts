@@ -1,0 +1,19 @@
+import { Goal } from './goal.entity';
+
+/** What the API shows of a root; internal columns (owner, audit ids, deletion id) stay inside. */
+export function toRootView(goal: Goal) {
+  return {
+    id: goal.id,
+    type: goal.type,
+    name: goal.name,
+    description: goal.description,
+    deadline: goal.deadline,
+    completed: goal.completed,
+    completedAt: goal.completedAt,
+    createdAt: goal.createdAt,
+    updatedAt: goal.updatedAt,
+    deletedAt: goal.deletedAt,
+    version: goal.version,
+  };
+}
+export type RootView = ReturnType<typeof toRootView>;

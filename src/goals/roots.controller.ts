@@ -1,0 +1,53 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { PageQuery } from '../http/pagination';
+import { Ctx } from '../tenancy/ctx.decorator';
+import { RequestContext } from '../tenancy/request-context';
+import { TenantRoute, UserRoute } from '../tenancy/route.decorators';
+import { AllowDeletedRoot } from '../tenancy/tenant.guard';
+import { CreateRootDto, UpdateRootDto } from './dto/root.dto';
+import { RootsService } from './roots.service';
+
+@UserRoute()
+@Controller('api/roots')
+export class RootsController {
+  constructor(private readonly roots: RootsService) {}
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() page: PageQuery) {
+    return this.roots.list(ctx, page);
+  }
+
+  @Post()
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateRootDto) {
+    return this.roots.create(ctx, dto);
+  }
+}
+
+@TenantRoute()
+@Controller('api/roots/:rootId')
+export class RootController {
+  constructor(private readonly roots: RootsService) {}
+
+  @Get()
+  get(@Ctx() ctx: RequestContext) {
+    return this.roots.get(ctx);
+  }
+
+  @Patch()
+  update(@Ctx() ctx: RequestContext, @Body() dto: UpdateRootDto) {
+    return this.roots.update(ctx, dto);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  async remove(@Ctx() ctx: RequestContext): Promise<void> {
+    await this.roots.remove(ctx);
+  }
+
+  @Post('restore')
+  @HttpCode(200)
+  @AllowDeletedRoot()
+  restore(@Ctx() ctx: RequestContext) {
+    return this.roots.restore(ctx);
+  }
+}
