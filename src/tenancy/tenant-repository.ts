@@ -64,19 +64,19 @@ export class TenantRepository<T extends TenantEntity> {
     return Array.isArray(where) ? where.map((w) => this.scopeWhere(ctx, w)) : this.scopeWhere(ctx, where);
   }
 
-  find(ctx: RequestContext, options: FindManyOptions<T> = {}): Promise<T[]> {
+  async find(ctx: RequestContext, options: FindManyOptions<T> = {}): Promise<T[]> {
     return this.repository(ctx).find({ ...options, where: this.scopeWheres(ctx, options.where) });
   }
 
-  findOne(ctx: RequestContext, where: FindOptionsWhere<T>, withDeleted = false): Promise<T | null> {
+  async findOne(ctx: RequestContext, where: FindOptionsWhere<T>, withDeleted = false): Promise<T | null> {
     return this.repository(ctx).findOne({ where: this.scopeWhere(ctx, where), withDeleted });
   }
 
-  findById(ctx: RequestContext, id: string, withDeleted = false): Promise<T | null> {
+  async findById(ctx: RequestContext, id: string, withDeleted = false): Promise<T | null> {
     return this.findOne(ctx, { id } as FindOptionsWhere<T>, withDeleted);
   }
 
-  count(ctx: RequestContext, where?: FindOptionsWhere<T> | FindOptionsWhere<T>[]): Promise<number> {
+  async count(ctx: RequestContext, where?: FindOptionsWhere<T> | FindOptionsWhere<T>[]): Promise<number> {
     return this.repository(ctx).count({ where: this.scopeWheres(ctx, where) });
   }
 
