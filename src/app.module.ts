@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
@@ -21,6 +22,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         GoalsModule,
+        AdminModule,
       ],
     };
   }

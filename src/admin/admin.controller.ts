@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { PageQuery } from '../http/pagination';
+import { Ctx } from '../tenancy/ctx.decorator';
+import { RequestContext } from '../tenancy/request-context';
+import { AdminGuard } from './admin.guard';
+import { AdminService } from './admin.service';
+import { TransferRootDto, UpdateUserDto } from './dto/admin.dto';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+@UseGuards(AdminGuard)
+@Controller('api/admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get('users')
+  listUsers(@Ctx() ctx: RequestContext, @Query() page: PageQuery) {
+    return this.admin.listUsers(ctx, page);
+  }
+
+  @Patch('users/:userId')
+  updateUser(@Ctx() ctx: RequestContext, @Param('userId', uuid) userId: string, @Body() dto: UpdateUserDto) {
+    return this.admin.updateUser(ctx, userId, dto);
+  }
+
+  @Get('roots')
+  listRoots(@Ctx() ctx: RequestContext, @Query() page: PageQuery) {
+    return this.admin.listRoots(ctx, page);
+  }
+
+  @Post('roots/:rootId/transfer')
+  transferRoot(@Ctx() ctx: RequestContext, @Param('rootId', uuid) rootId: string, @Body() dto: TransferRootDto) {
+    return this.admin.transferRoot(ctx, rootId, dto);
+  }
+
+  @Get('audit')
+  listAudit(@Ctx() ctx: RequestContext, @Query() page: PageQuery) {
+    return this.admin.listAudit(ctx, page);
+  }
+}
