@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+/** A row to insert, in engine-neutral JS values (Date, boolean, object for JSON). */
+export interface FixtureRow {
+  table: string;
+  values: Record<string, unknown>;
+}
+
+export interface Tenant {
+  userId: string;
+  rootId: string;
+  rows: FixtureRow[];
+}
+
+/** One user with one root and a row in every tenant table, in foreign-key order. */
+export function tenantRows(label: string, email: string): Tenant {
+  const id = () => randomUUID();
+  const userId = id();
+  const rootId = id();
+  const stg = id();
+  const ps = id();
+  const template = id();
+  const group = id();
+  const def = id();
+  const metric = id();
+  const split = id();
+  const instance = id();
+  const program = id();
+  const block = id();
+  const day = id();
+  const t = (iso: string) => new Date(iso);
+  const r = (table: string, values: Record<string, unknown>): FixtureRow => ({ table, values });
+  const rows = [
+    r('users', { id: userId, email, display_name: `User ${label} ü`, role: 'user', is_active: true, last_login_at: t('2026-01-02T03:04:05.678Z') }),
+    r('goals', { id: rootId, root_id: rootId, user_id: userId, type: 'UltimateGoal', name: `Root ${label}`, completed: false, targets: { list: [1, 2.5, 'x'], nested: { b: true, a: null } } }),
+    r('session_templates', { id: template, root_id: rootId, name: `Template ${label}`, template_data: { sections: [{ name: 'Warm-up', minutes: 10 }] } }),
+    r('goals', { id: stg, root_id: rootId, parent_id: rootId, type: 'ShortTermGoal', name: `Short ${label}`, completed: true, completed_at: t('2026-02-03T04:05:06.789Z'), deadline: t('2026-12-31T00:00:00.000Z'), sort_order: 3 }),
+    r('goals', { id: ps, root_id: rootId, parent_id: stg, type: 'PracticeSession', name: `Session ${label}`, template_id: template, session_start: t('2026-03-01T10:00:00.000Z'), session_end: t('2026-03-01T11:30:00.500Z'), total_duration_seconds: 5400, session_data: { note: 'línea "quoted"\nnext' } }),
+    r('practice_session_goals', { id: id(), root_id: rootId, practice_session_id: ps, short_term_goal_id: stg }),
+    r('activity_groups', { id: group, root_id: rootId, name: `Group ${label}`, description: null, sort_order: 1 }),
+    r('activity_definitions', { id: def, root_id: rootId, group_id: group, name: `Scales ${label}`, has_sets: true, has_metrics: true, metrics_multiplicative: false, has_splits: true }),
+    r('metric_definitions', { id: metric, root_id: rootId, activity_id: def, name: 'Tempo', unit: 'bpm', is_top_set_metric: true }),
+    r('split_definitions', { id: split, root_id: rootId, activity_id: def, name: 'Left', order: 0 }),
+    r('activity_instances', { id: instance, root_id: rootId, practice_session_id: ps, activity_definition_id: def, time_start: t('2026-03-01T10:05:00.000Z'), time_stop: t('2026-03-01T10:15:00.250Z'), duration_seconds: 600, completed: true, notes: 'ok', data: { sets: [{ reps: 5 }] } }),
+    r('metric_values', { id: id(), root_id: rootId, activity_instance_id: instance, metric_definition_id: metric, split_definition_id: split, value: 120.125 }),
+    r('programs', { id: program, root_id: rootId, name: `Program ${label}`, start_date: t('2026-01-01T00:00:00.000Z'), end_date: t('2026-06-30T00:00:00.000Z'), is_active: true, goal_ids: [stg], weekly_schedule: { mon: ['a'], tue: [] } }),
+    r('program_blocks', { id: block, root_id: rootId, program_id: program, name: 'Block 1', start_date: '2026-01-01', end_date: '2026-01-31', goal_ids: [] }),
+    r('program_days', { id: day, root_id: rootId, block_id: block, date: '2026-01-05', day_number: 1, name: 'Day 1' }),
+    r('scheduled_sessions', { id: id(), root_id: rootId, day_id: day, session_template_id: template, is_completed: false, completion_data: null }),
+    r('refresh_tokens', { id: id(), user_id: userId, family_id: id(), token_hash: `hash-${label}-${id()}`, expires_at: t('2027-01-01T00:00:00.000Z') }),
+  ];
+  return { userId, rootId, rows };
+}
+
+export const TENANT_TABLES = [
+  'goals',
+  'session_templates',
+  'practice_session_goals',
+  'activity_groups',
+  'activity_definitions',
+  'metric_definitions',
+  'split_definitions',
+  'activity_instances',
+  'metric_values',
+  'programs',
+  'program_blocks',
+  'program_days',
+  'scheduled_sessions',
+];
+
+function sqliteTimestamp(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** An INSERT for either engine, with values in the form that engine's driver stores. */
+export function insertSql(engine: 'sqlite' | 'postgres', row: FixtureRow): { sql: string; params: unknown[] } {
+  const names = Object.keys(row.values);
+  const params = names.map((n) => {
+    const v = row.values[n];
+    if (v instanceof Date) return engine === 'sqlite' ? sqliteTimestamp(v) : v.toISOString();
+    if (typeof v === 'boolean') return engine === 'sqlite' ? (v ? 1 : 0) : v;
+    if (v !== null && typeof v === 'object') return JSON.stringify(v);
+    return v;
+  });
+  const marks = names.map((_, i) => (engine === 'sqlite' ? '?' : `$${i + 1}`));
+  return {
+    sql: `INSERT INTO "${row.table}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${marks.join(', ')})`,
+    params,
+  };
+}

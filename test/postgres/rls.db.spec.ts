@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createMigratedDatabase, describeDb, ENGINE, pgUrlFor, TestDatabase } from '../helpers/db';
+import { insertSql, Tenant, tenantRows, TENANT_TABLES } from './fixtures';
+
+/** Row-level security exists on PostgreSQL only; on SQLite the migration is a no-op. */
+const describePg = ENGINE === 'postgres' ? describeDb : describe.skip;
+
+const APP_ROLE = 'fractal_app';
+
+function urlAs(database: string, user: string): string {
+  const url = new URL(pgUrlFor(database));
+  url.username = user;
+  return url.toString();
+}
+
+describePg('row-level security: the second wall (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let owner: Client;
+  let app: Client;
+  let a: Tenant;
+  let b: Tenant;
+  const adminId = randomUUID();
+
+  /** Every tenant row of one root, as the owner sees it (the owner is a superuser here: no RLS). */
+  async function snapshot(rootId: string): Promise<Record<string, unknown[]>> {
+    const out: Record<string, unknown[]> = {};
+    for (const table of TENANT_TABLES) {
+      const { rows } = await owner.query(`SELECT * FROM "${table}" WHERE root_id = $1 ORDER BY id`, [rootId]);
+      out[table] = rows;
+    }
+    return out;
+  }
+
+  async function scoped<R>(rootId: string, userId: string, fn: () => Promise<R>): Promise<R> {
+    await app.query('BEGIN');
+    try {
+      await app.query(`SELECT set_config('app.root_id', $1, true), set_config('app.user_id', $2, true)`, [rootId, userId]);
+      return await fn();
+    } finally {
+      await app.query('ROLLBACK');
+    }
+  }
+
+  beforeAll(async () => {
+    db = await createMigratedDatabase();
+    owner = new Client({ connectionString: pgUrlFor(db.location) });
+    await owner.connect();
+    a = tenantRows('A', `a-${randomUUID()}@example.com`);
+    b = tenantRows('B', `b-${randomUUID()}@example.com`);
+    await owner.query(`INSERT INTO users (id, email, role) VALUES ($1, $2, 'admin')`, [adminId, `admin-${adminId}@example.com`]);
+    for (const row of [...a.rows, ...b.rows]) {
+      const { sql, params } = insertSql('postgres', row);
+      await owner.query(sql, params);
+    }
+    app = new Client({ connectionString: urlAs(db.location, APP_ROLE) });
+    await app.connect();
+  });
+
+  afterAll(async () => {
+    await app?.end();
+    await owner?.end();
+    await db?.drop();
+  });
+
+  it('the service role is a plain login role: no superuser, no BYPASSRLS, owns nothing, may not change the schema', async () => {
+    const { rows } = await owner.query(
+      `SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolcanlogin FROM pg_roles WHERE rolname = $1`,
+      [APP_ROLE],
+    );
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false, rolcanlogin: true }]);
+    const owned = await owner.query(
+      `SELECT relname FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)`,
+      [APP_ROLE],
+    );
+    expect(owned.rows).toEqual([]);
+    await expect(app.query('CREATE TABLE sneaky (id int)')).rejects.toThrow(/permission denied/);
+    await expect(app.query('ALTER TABLE goals DISABLE ROW LEVEL SECURITY')).rejects.toThrow(/must be owner/);
+    await expect(app.query('ALTER TABLE goals NO FORCE ROW LEVEL SECURITY')).rejects.toThrow(/must be owner/);
+    await expect(app.query(`INSERT INTO fg_rls_bypass (txid) VALUES (txid_current())`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('every tenant table has ENABLE and FORCE ROW LEVEL SECURITY with the root policy', async () => {
+    const { rows } = await owner.query(
+      `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+              (SELECT qual FROM pg_policies p WHERE p.tablename = c.relname AND p.policyname = 'fg_tenant') AS qual
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r'
+          AND EXISTS (SELECT 1 FROM information_schema.columns col
+                       WHERE col.table_schema = 'public' AND col.table_name = c.relname AND col.column_name = 'root_id')
+        ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.relname).sort()).toEqual([...TENANT_TABLES].sort());
+    for (const row of rows) {
+      expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+      expect(row.qual).toBe(`((root_id)::text = current_setting('app.root_id'::text, true))`);
+    }
+  });
+
+  it('fails closed: without app.root_id the service sees no tenant row at all', async () => {
+    for (const table of TENANT_TABLES) {
+      const { rows } = await app.query(`SELECT count(*)::int AS n FROM "${table}"`);
+      expect({ table, n: rows[0].n }).toEqual({ table, n: 0 });
+    }
+  });
+
+  it('raw SQL without any root_id predicate sees only the scoped root, in every tenant table', async () => {
+    const expected = await snapshot(a.rootId);
+    await scoped(a.rootId, a.userId, async () => {
+      for (const table of TENANT_TABLES) {
+        const { rows } = await app.query(`SELECT * FROM "${table}" ORDER BY id`);
+        expect({ table, rows }).toEqual({ table, rows: expected[table] });
+        expect(rows.length).toBeGreaterThan(0);
+      }
+    });
+  });
+
+  it('raw UPDATE and DELETE without a root_id predicate change only the scoped root; B stays byte-identical', async () => {
+    const before = await snapshot(b.rootId);
+    await app.query('BEGIN');
+    await app.query(`SELECT set_config('app.root_id', $1, true), set_config('app.user_id', $2, true)`, [a.rootId, a.userId]);
+    const updated = await app.query(`UPDATE goals SET description = 'touched by A'`);
+    expect(updated.rowCount).toBe(3);
+    const deleted = await app.query(`DELETE FROM metric_values`);
+    expect(deleted.rowCount).toBe(1);
+    const instances = await app.query(`UPDATE activity_instances SET notes = 'A only'`);
+    expect(instances.rowCount).toBe(1);
+    await app.query('COMMIT');
+
+    expect(await snapshot(b.rootId)).toEqual(before);
+    const mine = await owner.query(`SELECT count(*)::int AS n FROM goals WHERE description = 'touched by A'`);
+    expect(mine.rows[0].n).toBe(3);
+    const left = await owner.query(`SELECT root_id FROM metric_values`);
+    expect(left.rows).toEqual([{ root_id: b.rootId }]);
+  });
+
+  it('the scope is transaction-local: after COMMIT the connection sees nothing again', async () => {
+    await app.query('BEGIN');
+    await app.query(`SELECT set_config('app.root_id', $1, true)`, [a.rootId]);
+    await app.query('COMMIT');
+    const { rows } = await app.query(`SELECT count(*)::int AS n FROM goals`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('refuses to write rows into another root, by INSERT or by moving a row', async () => {
+    await scoped(a.rootId, a.userId, async () => {
+      await app.query('SAVEPOINT s');
+      await expect(
+        app.query(`INSERT INTO activity_groups (id, root_id, name) VALUES ($1, $2, 'planted')`, [randomUUID(), b.rootId]),
+      ).rejects.toThrow(/row-level security/);
+      await app.query('ROLLBACK TO SAVEPOINT s');
+      await expect(app.query(`UPDATE activity_groups SET root_id = $1`, [b.rootId])).rejects.toThrow(/row-level security|foreign key/);
+    });
+    const planted = await owner.query(`SELECT count(*)::int AS n FROM activity_groups WHERE name = 'planted'`);
+    expect(planted.rows[0].n).toBe(0);
+  });
+
+  it("a user scope without a root lists and creates the user's own roots, and no one else's", async () => {
+    await scoped('', a.userId, async () => {
+      const { rows } = await app.query(`SELECT id FROM goals`);
+      expect(rows).toEqual([{ id: a.rootId }]);
+      const newRoot = randomUUID();
+      await app.query(
+        `INSERT INTO goals (id, root_id, user_id, type, name) VALUES ($1, $1, $2, 'UltimateGoal', 'Second root')`,
+        [newRoot, a.userId],
+      );
+      const after = await app.query(`SELECT id FROM goals ORDER BY name`);
+      expect(after.rows.map((r) => r.id).sort()).toEqual([a.rootId, newRoot].sort());
+      await app.query('SAVEPOINT s');
+      await expect(
+        app.query(`INSERT INTO goals (id, root_id, user_id, type, name) VALUES ($1, $1, $2, 'UltimateGoal', 'For B')`, [
+          randomUUID(),
+          b.userId,
+        ]),
+      ).rejects.toThrow(/row-level security/);
+      await app.query('ROLLBACK TO SAVEPOINT s');
+    });
+  });
+
+  it('an app-set GUC cannot bypass: only fg_begin_admin_bypass can, for an admin, and it writes the audit row', async () => {
+    const total = await owner.query(`SELECT count(*)::int AS n FROM goals`);
+    await app.query('BEGIN');
+    await app.query(`SET LOCAL row_security = off`);
+    await expect(app.query(`SELECT count(*) FROM goals`)).rejects.toThrow(/row-level security/);
+    await app.query('ROLLBACK');
+
+    await app.query('BEGIN');
+    await app.query(`SELECT set_config('app.bypass_rls', 'on', true)`);
+    expect((await app.query(`SELECT count(*)::int AS n FROM goals`)).rows[0].n).toBe(0);
+    await expect(
+      app.query(`SELECT fg_begin_admin_bypass($1, 'peek', NULL, 'req-1', NULL)`, [a.userId]),
+    ).rejects.toThrow(/active admin/);
+    await app.query('ROLLBACK');
+
+    await app.query('BEGIN');
+    await app.query(`SELECT fg_begin_admin_bypass($1, 'support.inspect', $2, 'req-2', '{"ticket": 7}')`, [adminId, b.rootId]);
+    expect((await app.query(`SELECT count(*)::int AS n FROM goals`)).rows[0].n).toBe(total.rows[0].n);
+    await app.query('COMMIT');
+    expect((await app.query(`SELECT count(*)::int AS n FROM goals`)).rows[0].n).toBe(0);
+
+    const audit = await owner.query(`SELECT actor_user_id, action, target_root_id, request_id, details FROM admin_audit_log`);
+    expect(audit.rows).toEqual([
+      {
+        actor_user_id: adminId,
+        action: 'support.inspect',
+        target_root_id: b.rootId,
+        request_id: 'req-2',
+        details: { rls_bypass: true, details: { ticket: 7 } },
+      },
+    ]);
+  });
+});
