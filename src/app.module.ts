@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
@@ -20,6 +21,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(dataSource),
         HealthModule,
+        AuthModule,
         TenancyModule,
         GoalsModule,
         AdminModule,

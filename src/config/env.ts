@@ -17,6 +17,8 @@ export interface AppConfig {
   port: number;
   database: DatabaseTarget;
   jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  /** Login and register attempts allowed per window, per client IP and per account (email). */
+  authRateLimit: { perIp: number; perAccount: number; ttlSeconds: number };
   logLevel: string;
   redisUrl?: string;
   pg: { poolSize: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
@@ -106,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // Access tokens are short-lived by rule: at most 15 minutes.
       accessTtlSeconds: intVar(env, 'JWT_ACCESS_TTL_SECONDS', 900, 10, 900),
       refreshTtlSeconds: intVar(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    },
+    // Test suites register and log in many users from one address; the auth tests lower these.
+    authRateLimit: {
+      perIp: intVar(env, 'AUTH_RATE_LIMIT_IP', appEnv === 'test' ? 10000 : 20, 1, 1000000),
+      perAccount: intVar(env, 'AUTH_RATE_LIMIT_ACCOUNT', appEnv === 'test' ? 10000 : 5, 1, 1000000),
+      ttlSeconds: intVar(env, 'AUTH_RATE_TTL_SECONDS', 60, 1, 86400),
     },
     logLevel: env.LOG_LEVEL || (appEnv === 'test' ? 'silent' : 'info'),
     redisUrl: env.REDIS_URL || undefined,

@@ -1,0 +1,54 @@
+import { Transform, TransformFnParams } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.service';
+
+/** Emails are compared lower-cased and trimmed; the users table refuses any other form. */
+export function normalizeEmail(value: unknown): unknown {
+  return typeof value === 'string' ? value.trim().toLowerCase() : value;
+}
+const emailTransform = ({ value }: TransformFnParams) => normalizeEmail(value);
+const trim = ({ value }: TransformFnParams) => (typeof value === 'string' ? value.trim() : value);
+
+export const EMAIL_MAX_LENGTH = 254;
+
+export class RegisterDto {
+  @Transform(emailTransform)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  email: string;
+
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName?: string | null;
+}
+
+/** No length rule beyond the maximum: a login must not reveal which rule an old password breaks. */
+export class LoginDto {
+  @Transform(emailTransform)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
+}
+
+export class RefreshTokenDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  refreshToken: string;
+}

@@ -1,0 +1,62 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuthUser, CONTEXT_KEY, RequestContext, USER_KEY } from '../tenancy/request-context';
+import { ACCOUNT_UNAVAILABLE, BearerAuthError, INVALID_TOKEN, MISSING_TOKEN } from './auth.errors';
+import { IS_PUBLIC } from './public.decorator';
+import { TokenService } from './token.service';
+import { User } from './user.entity';
+
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+interface GuardedRequest {
+  id?: string;
+  raw?: { id?: unknown };
+  headers: Record<string, string | string[] | undefined>;
+  [key: string]: unknown;
+}
+
+/** The id pino-http gave the request (on the raw Node request), so that logs and context agree. */
+export function requestIdOf(request: GuardedRequest): string {
+  const id = request.raw?.id ?? request.id;
+  return id === undefined ? '' : String(id);
+}
+
+/**
+ * Global (APP_GUARD): every route needs a valid access token unless it is @Public().
+ * Then one primary-key lookup refuses a disabled or deleted user at once, even while the
+ * token is still valid. Leaves request[USER_KEY] (AuthUser) and request[CONTEXT_KEY]
+ * (RequestContext.forUser) for the tenant guard and the controllers.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const requestId = requestIdOf(request);
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+      request[CONTEXT_KEY] = RequestContext.anonymous(requestId);
+      return true;
+    }
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) throw new BearerAuthError(MISSING_TOKEN, false);
+    const claims = this.tokens.verifyAccess(match[1]);
+    if (!claims) throw new BearerAuthError(INVALID_TOKEN, true);
+    const user = await this.users.findOne({
+      where: { id: claims.sub },
+      select: { id: true, email: true, role: true, isActive: true },
+    });
+    if (!user || !user.isActive) throw new BearerAuthError(ACCOUNT_UNAVAILABLE, true);
+    const authUser: AuthUser = { id: user.id, email: user.email, role: user.role };
+    request[USER_KEY] = authUser;
+    request[CONTEXT_KEY] = RequestContext.forUser(requestId, authUser);
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { PasswordService } from './password.service';
+import { AuthRateLimitGuard, rateLimitOptions } from './rate-limit';
+import { RefreshToken } from './refresh-token.entity';
+import { ACCESS_TOKEN_ALGORITHM, TokenService } from './token.service';
+import { User } from './user.entity';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, RefreshToken]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwt.secret,
+        signOptions: {
+          algorithm: ACCESS_TOKEN_ALGORITHM,
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          expiresIn: config.jwt.accessTtlSeconds,
+        },
+        // Pinned: a token's own header never chooses how it is checked.
+        verifyOptions: {
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+        },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: rateLimitOptions }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, PasswordService, TokenService, AuthRateLimitGuard, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, TokenService, PasswordService],
+})
+export class AuthModule {}

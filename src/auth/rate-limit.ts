@@ -1,0 +1,55 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerException, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerLimitDetail } from '@nestjs/throttler';
+import { AppConfig } from '../config/env';
+import { normalizeEmail } from './auth.dto';
+
+export const RATE_LIMITED = 'Too many attempts. Try again later.';
+
+function emailOf(req: { body?: unknown }): string | undefined {
+  const email = normalizeEmail((req.body as { email?: unknown } | undefined)?.email);
+  return typeof email === 'string' && email !== '' ? email : undefined;
+}
+
+/**
+ * The storage of the counters. In memory by default, which limits per process; several
+ * instances need a shared store (Redis when REDIS_URL is set): return it here.
+ */
+export function rateLimitStorage(_config: AppConfig): ThrottlerStorage | undefined {
+  return undefined;
+}
+
+/**
+ * Two limits on login and register, both counted on every attempt: per client IP, and per
+ * account (the normalized email of the body), so that neither many addresses nor many
+ * accounts get around it.
+ */
+export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
+  const ttl = config.authRateLimit.ttlSeconds * 1000;
+  return {
+    storage: rateLimitStorage(config),
+    errorMessage: RATE_LIMITED,
+    // The guard sets one plain Retry-After itself; the library would suffix it with the throttler's name.
+    setHeaders: false,
+    throttlers: [
+      { name: 'ip', limit: config.authRateLimit.perIp, ttl },
+      {
+        name: 'account',
+        limit: config.authRateLimit.perAccount,
+        ttl,
+        skipIf: (context: ExecutionContext) => emailOf(context.switchToHttp().getRequest()) === undefined,
+        getTracker: (req) => `account:${emailOf(req)}`,
+      },
+    ],
+  };
+}
+
+/** Applied with @UseGuards on the routes it limits. Over the limit: 429, the shared error shape, Retry-After. */
+@Injectable()
+export class AuthRateLimitGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const reply = context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>();
+    reply.header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
+    throw new ThrottlerException(RATE_LIMITED);
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env';
+import { RefreshToken } from './refresh-token.entity';
+
+export const ACCESS_TOKEN_ALGORITHM = 'HS256';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface AccessClaims {
+  sub: string;
+}
+
+/** Why a refresh token was refused; the caller sees one 401 whatever the reason. */
+export type RefreshRefusal = 'unknown' | 'expired' | 'revoked' | 'reused';
+
+export type RotateResult = { ok: true; userId: string; pair: TokenPair } | { ok: false; reason: RefreshRefusal };
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Refresh tokens are 32 random bytes, base64url: 43 characters. Anything else is not ours. */
+const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+  ) {}
+
+  signAccess(userId: string): string {
+    return this.jwt.sign({}, { subject: userId });
+  }
+
+  /**
+   * HS256 only (alg none and every other algorithm are refused), with our issuer and audience,
+   * unexpired. Returns undefined for any token that fails, whatever the reason.
+   */
+  verifyAccess(token: string): AccessClaims | undefined {
+    try {
+      const claims = this.jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
+      if (typeof claims.sub !== 'string' || claims.sub === '' || typeof claims.exp !== 'number') return undefined;
+      return { sub: claims.sub };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A new login: a new family. */
+  async issue(userId: string): Promise<TokenPair> {
+    const refreshToken = await this.insertRefresh(userId, randomUUID());
+    return this.pair(userId, refreshToken);
+  }
+
+  /**
+   * Spends a refresh token and issues the next one of its family. Race-safe without a
+   * transaction, across processes: the successor is inserted first, then the token is spent
+   * with a conditional UPDATE. Of two concurrent uses only one UPDATE matches; the loser is a
+   * reuse and revokes the family, and the winner's successor already exists to be revoked with it.
+   */
+  async rotate(token: string, isUserActive: (userId: string) => Promise<boolean>): Promise<RotateResult> {
+    if (!REFRESH_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
+    const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) } });
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.revokedAt) return { ok: false, reason: 'revoked' };
+    if (row.usedAt) {
+      await this.revokeFamily(row.familyId);
+      return { ok: false, reason: 'reused' };
+    }
+    if (row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+    if (!(await isUserActive(row.userId))) {
+      await this.revokeFamily(row.familyId);
+      return { ok: false, reason: 'revoked' };
+    }
+    const next = await this.insertRefresh(row.userId, row.familyId);
+    const spent = await this.refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
+    if (spent.affected !== 1) {
+      await this.revokeFamily(row.familyId);
+      return { ok: false, reason: 'reused' };
+    }
+    return { ok: true, userId: row.userId, pair: this.pair(row.userId, next) };
+  }
+
+  /** Logout: the token's whole family. Unknown tokens are ignored: logout is idempotent. */
+  async revoke(token: string): Promise<void> {
+    if (!REFRESH_TOKEN.test(token)) return;
+    const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) }, select: { id: true, familyId: true } });
+    if (row) await this.revokeFamily(row.familyId);
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  private pair(userId: string, refreshToken: string): TokenPair {
+    return {
+      accessToken: this.signAccess(userId),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.jwt.accessTtlSeconds,
+    };
+  }
+
+  private async insertRefresh(userId: string, familyId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.refreshTokens.insert({
+      id: randomUUID(),
+      userId,
+      familyId,
+      tokenHash: hashRefreshToken(token),
+      expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
+      createdBy: userId,
+      updatedBy: userId,
+    });
+    return token;
+  }
+}

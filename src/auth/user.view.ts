@@ -1,0 +1,22 @@
+import { User } from './user.entity';
+
+/** What the API shows of a user. Built field by field, so that the hash can never leak through. */
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string | null;
+  role: User['role'];
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export function toUserView(user: User): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName ?? null,
+    role: user.role,
+    createdAt: user.createdAt,
+    lastLoginAt: user.lastLoginAt ?? null,
+  };
+}
