@@ -2,7 +2,7 @@ import { DataSource, DataSourceOptions, Migration } from 'typeorm';
 import { MIGRATIONS, LEGACY_PREFIX, LEGACY_TABLES } from '../../migrations';
 import { AppConfig } from '../config/env';
 import { ENTITIES } from './entities';
-import { assertSqliteFile, guardedMigration, SafeRunOptions } from './safe-migrations';
+import { assertSqliteFile, guardedMigration, migrationStatus, SafeRunOptions } from './safe-migrations';
 
 export function dataSourceOptions(config: Pick<AppConfig, 'database' | 'pg'>): DataSourceOptions {
   const common = {
@@ -30,10 +30,24 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database' | 'pg'>): D
     type: 'better-sqlite3',
     database: config.database.location,
     enableWAL: config.database.location !== ':memory:',
-    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+    prepareDatabase: (db: { pragma(s: string): unknown; prepare(sql: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
+      keepMillisecondsOnSqlite(db);
     },
   };
+}
+
+const SQLITE_NOW_MS = "strftime('%Y-%m-%d %H:%M:%f','now')";
+const SECONDS_STAMP = /("(?:updated_at|deleted_at)") = CURRENT_TIMESTAMP\b/g;
+
+/**
+ * TypeORM's update() and QueryBuilder writes (soft delete included) stamp updated_at and
+ * deleted_at with CURRENT_TIMESTAMP, which SQLite gives in whole seconds: an update within
+ * the second of an insert (default with milliseconds) moved updated_at backwards.
+ */
+function keepMillisecondsOnSqlite(db: { prepare(sql: string): unknown }): void {
+  const prepare = db.prepare.bind(db);
+  db.prepare = (sql: string) => prepare(sql.includes('CURRENT_TIMESTAMP') ? sql.replace(SECONDS_STAMP, `$1 = ${SQLITE_NOW_MS}`) : sql);
 }
 
 /**
@@ -65,6 +79,19 @@ export class SafeDataSource extends DataSource {
 
   override async undoLastMigration(): Promise<void> {
     await guardedMigration(this, 'revert', this.safeRunOptions);
+  }
+
+  /**
+   * TypeORM's own version creates the migrations table and prints only through the query
+   * logger (which the CLI cannot reach here): list the state without writing anything.
+   */
+  override async showMigrations(): Promise<boolean> {
+    const log = this.safeRunOptions.log ?? ((line: string) => console.log(line));
+    const status = await migrationStatus(this);
+    for (const m of status) log(`${m.applied ? '[X]' : '[ ]'} ${m.name}`);
+    const pending = status.filter((m) => !m.applied).length;
+    log(pending === 0 ? 'No migrations are pending.' : `${pending} migration(s) pending.`);
+    return pending > 0;
   }
 }
 

@@ -92,7 +92,9 @@ export async function preflight(ds: DataSource, qr: QueryRunner, legacyTables: s
   const legacy = new Set(legacyTables);
   const foreign = present.filter((t) => !ours.has(t) && !legacy.has(t));
   const looksLikeFlask = present.includes('goals') && !present.includes('migrations');
-  if (present.length > 0 && !present.includes('goals')) {
+  // Only bookkeeping left (a reverted InitialSchema keeps its migrations table): treat as empty.
+  const own = present.filter((t) => !BOOKKEEPING.has(t));
+  if (own.length > 0 && !present.includes('goals')) {
     throw new MigrationRefused(
       `This SQLite file is not a Fractal Goals database (no goals table; found: ${present.join(', ')}). Nothing was changed.`,
     );
@@ -210,6 +212,25 @@ export async function pendingMigrationNames(ds: DataSource): Promise<string[]> {
   const qr = ds.createQueryRunner();
   try {
     return (await pendingWithoutSideEffects(ds, qr)).map((m) => m.name);
+  } finally {
+    await qr.release();
+  }
+}
+
+export interface MigrationStatus {
+  name: string;
+  applied: boolean;
+}
+
+/** Every known migration and whether it has run; reads only, creates nothing. */
+export async function migrationStatus(ds: DataSource): Promise<MigrationStatus[]> {
+  const qr = ds.createQueryRunner();
+  try {
+    const pending = new Set((await pendingWithoutSideEffects(ds, qr)).map((m) => m.name));
+    return ds.migrations.map((m) => {
+      const name = m.name ?? m.constructor.name;
+      return { name, applied: !pending.has(name) };
+    });
   } finally {
     await qr.release();
   }

@@ -1,0 +1,246 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { tempDir } from '../helpers/db';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Runs raw SQL with `?` placeholders on either engine (PostgreSQL wants $1, $2...). */
+export function sql<T = any>(ds: DataSource, text: string, params: unknown[] = []): Promise<T[]> {
+  if (ds.options.type === 'postgres') {
+    let n = 0;
+    text = text.replace(/\?/g, () => `$${++n}`);
+  }
+  return ds.query(text, params);
+}
+
+/** A raw INSERT, bypassing entities, subscribers and every check the code could make. */
+export function insertRow(ds: DataSource, table: string, row: Record<string, unknown>): Promise<unknown> {
+  const cols = Object.keys(row);
+  return sql(
+    ds,
+    `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    cols.map((c) => row[c]),
+  );
+}
+
+export function isPostgres(ds: DataSource): boolean {
+  return ds.options.type === 'postgres';
+}
+
+export async function userTables(ds: DataSource): Promise<string[]> {
+  const rows: { name: string }[] = isPostgres(ds)
+    ? await ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)
+    : await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+  return rows.map((r) => r.name).sort();
+}
+
+/**
+ * The whole schema as text: sqlite_master on SQLite; columns, indexes and constraints from
+ * the catalogs on PostgreSQL. Two equal snapshots mean the same schema.
+ */
+export async function schemaSnapshot(ds: DataSource, exclude: string[] = []): Promise<string[]> {
+  const skip = new Set(exclude);
+  if (!isPostgres(ds)) {
+    const rows: { type: string; name: string; tbl_name: string; sql: string | null }[] = await ds.query(
+      `SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`,
+    );
+    return rows.filter((r) => !skip.has(r.tbl_name)).map((r) => `${r.type} ${r.name} ${r.tbl_name} ${r.sql}`);
+  }
+  const cols: any[] = await ds.query(
+    `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
+     WHERE table_schema = 'public' ORDER BY table_name, column_name`,
+  );
+  const idx: any[] = await ds.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`);
+  const cons: any[] = await ds.query(
+    `SELECT t.relname AS table_name, c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+     JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = 'public' ORDER BY c.conname`,
+  );
+  return [
+    ...cols.filter((c) => !skip.has(c.table_name)).map((c) => `column ${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable} ${c.column_default}`),
+    ...idx.filter((i) => !skip.has(i.tablename)).map((i) => `index ${i.indexname} ${i.indexdef}`),
+    ...cons.filter((c) => !skip.has(c.table_name)).map((c) => `constraint ${c.table_name}.${c.conname} ${c.def}`),
+  ];
+}
+
+/** Every table's rows, in a stable order, so that a comparison covers counts and values. */
+export async function tableContents(ds: DataSource): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of await userTables(ds)) {
+    const cols: string[] = isPostgres(ds)
+      ? (await sql<{ c: string }>(ds, `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?`, [t])).map((r) => r.c)
+      : (await ds.query(`PRAGMA table_info("${t}")`)).map((r: { name: string }) => r.name);
+    const order = cols.includes('id') ? '"id"' : cols.map((c) => `"${c}"`).join(', ');
+    out[t] = await ds.query(`SELECT * FROM "${t}" ORDER BY ${order}`);
+  }
+  return out;
+}
+
+export async function rowCounts(ds: DataSource): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of await userTables(ds)) {
+    const [row] = await ds.query(`SELECT count(*) AS n FROM "${t}"`);
+    out[t] = Number(row.n);
+  }
+  return out;
+}
+
+/**
+ * A throwaway copy of the project (sources, configs, a link to node_modules) so that a real
+ * process run with that cwd shows exactly which files under data/ and backups/ it touches.
+ */
+export function projectCopy(): { dir: string; remove(): void } {
+  const dir = tempDir('fg-project-');
+  for (const entry of ['src', 'migrations', 'ormconfig.ts', 'tsconfig.json', 'package.json']) {
+    fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The parent's environment without anything that picks an environment or a database. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(APP_ENV|DB_ENGINE|DATABASE_|JWT_|PORT$|HOST$|BACKUP_DIR$|MIGRATION_DRY_RUN$|NODE_ENV$|LOG_LEVEL$|npm_)/.test(key)) delete env[key];
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+export function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, output: stdout + stderr });
+    });
+  });
+}
+
+/** `npm run -s <script> -- <args>` in the given project directory. */
+export function npmRun(cwd: string, script: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<Run> {
+  return run('npm', ['run', '-s', script, ...(args.length ? ['--', ...args] : [])], { cwd, env });
+}
+
+/** A TypeScript entry point through ts-node in transpile-only mode (swc), no build needed. */
+export function tsNodeArgs(entry: string): string[] {
+  return ['-r', 'ts-node/register/transpile-only', entry];
+}
+
+/** Resolves once the child's output contains the marker; rejects if it exits first. */
+export function waitForOutput(child: ChildProcess, marker: RegExp, timeoutMs = 30000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${marker}; output so far:\n${seen}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (marker.test(seen)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code ?? signal}) before ${marker}; output:\n${seen}`));
+    });
+  });
+}
+
+/** Files under dir, relative, sorted; [] when dir does not exist. */
+export function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).sort();
+}
+
+export interface SeededRoot {
+  userId: string;
+  rootId: string;
+  goalId: string;
+  sessionId: string;
+  groupId: string;
+  activityId: string;
+  metricId: string;
+  splitId: string;
+  instanceId: string;
+  templateId: string;
+  programId: string;
+  blockId: string;
+  dayId: string;
+}
+
+let seq = 0;
+/** A uuid-shaped id that is unique within the run and readable in failures. */
+export function testId(tag: string): string {
+  const n = (++seq).toString(16).padStart(12, '0');
+  const t = Buffer.from(tag).toString('hex').padEnd(8, '0').slice(0, 8);
+  return `${t}-0000-4000-8000-${n}`;
+}
+
+/** One user's root with a row in every tenant table, all written by raw SQL. */
+export async function seedRoot(ds: DataSource, label: string): Promise<SeededRoot> {
+  const s: SeededRoot = {
+    userId: testId('user'),
+    rootId: testId('root'),
+    goalId: testId('goal'),
+    sessionId: testId('sess'),
+    groupId: testId('grp'),
+    activityId: testId('act'),
+    metricId: testId('met'),
+    splitId: testId('spl'),
+    instanceId: testId('inst'),
+    templateId: testId('tpl'),
+    programId: testId('prog'),
+    blockId: testId('blk'),
+    dayId: testId('day'),
+  };
+  const r = s.rootId;
+  await insertRow(ds, 'users', { id: s.userId, email: `${label.toLowerCase()}@example.com` });
+  await insertRow(ds, 'goals', { id: r, root_id: r, user_id: s.userId, type: 'UltimateGoal', name: `Root ${label}` });
+  await insertRow(ds, 'goals', { id: s.goalId, root_id: r, parent_id: r, type: 'ShortTermGoal', name: `Goal ${label}` });
+  await insertRow(ds, 'session_templates', { id: s.templateId, root_id: r, name: `Template ${label}`, template_data: '{"sections":[]}' });
+  await insertRow(ds, 'goals', {
+    id: s.sessionId, root_id: r, parent_id: s.goalId, type: 'PracticeSession', name: `Session ${label}`,
+    session_start: '2026-01-01 10:00:00', session_end: '2026-01-01 11:00:00', total_duration_seconds: 3600, template_id: s.templateId,
+  });
+  await insertRow(ds, 'practice_session_goals', { id: testId('psg'), root_id: r, practice_session_id: s.sessionId, short_term_goal_id: s.goalId });
+  await insertRow(ds, 'activity_groups', { id: s.groupId, root_id: r, name: 'Strength' });
+  await insertRow(ds, 'activity_definitions', { id: s.activityId, root_id: r, group_id: s.groupId, name: 'Squat' });
+  await insertRow(ds, 'metric_definitions', { id: s.metricId, root_id: r, activity_id: s.activityId, name: 'Weight', unit: 'kg' });
+  await insertRow(ds, 'split_definitions', { id: s.splitId, root_id: r, activity_id: s.activityId, name: 'Left' });
+  await insertRow(ds, 'activity_instances', {
+    id: s.instanceId, root_id: r, practice_session_id: s.sessionId, activity_definition_id: s.activityId,
+    time_start: '2026-01-01 10:05:00', time_stop: '2026-01-01 10:15:00', duration_seconds: 600,
+  });
+  await insertRow(ds, 'metric_values', {
+    id: testId('mval'), root_id: r, activity_instance_id: s.instanceId, metric_definition_id: s.metricId, split_definition_id: s.splitId, value: 100.5,
+  });
+  await insertRow(ds, 'programs', {
+    id: s.programId, root_id: r, name: `Program ${label}`, start_date: '2026-01-01 00:00:00', end_date: '2026-03-01 00:00:00', goal_ids: '[]', weekly_schedule: '{}',
+  });
+  await insertRow(ds, 'program_blocks', { id: s.blockId, root_id: r, program_id: s.programId, name: 'Block 1' });
+  await insertRow(ds, 'program_days', { id: s.dayId, root_id: r, block_id: s.blockId, name: 'Day 1' });
+  await insertRow(ds, 'scheduled_sessions', { id: testId('sch'), root_id: r, day_id: s.dayId, session_template_id: s.templateId });
+  return s;
+}
