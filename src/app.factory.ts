@@ -15,12 +15,29 @@ export interface AppOptions {
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+const routeTables = new WeakMap<object, RouteInfo[]>();
+
+/** Every route the app serves, as Fastify registered it: the isolation tests walk this list. */
+export function routesOf(app: NestFastifyApplication): RouteInfo[] {
+  return routeTables.get(app) ?? [];
+}
+
 export async function createApp({ config, dataSource }: AppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 200 } });
+  const routes: RouteInfo[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
+  routeTables.set(app, routes);
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { TENANT_ENTITIES } from '../../src/database/entities';
+
+/** One id per tenant table (by table name), for a root seeded with a row in every table. */
+export type SeededIds = Record<string, string> & { root: string };
+
+/**
+ * Gives a root a row in every tenant table, written straight through SQL-level inserts so
+ * that the isolation tests do not depend on the routes they test.
+ */
+export async function seedTenant(ds: DataSource, userId: string, rootId: string, label: string): Promise<SeededIds> {
+  const id = () => randomUUID();
+  const ids: Record<string, string> = { root: rootId };
+  const base = { rootId, createdBy: userId, updatedBy: userId };
+  const insert = async (entity: string, values: Record<string, unknown>) => {
+    const rowId = id();
+    await ds.getRepository(entity).insert({ id: rowId, ...base, ...values });
+    return rowId;
+  };
+  await ds.getRepository('Goal').insert({ id: rootId, rootId, userId, type: 'UltimateGoal', name: `Root ${label}` });
+  ids.goals = await insert('Goal', { type: 'LongTermGoal', name: `LTG ${label}`, parentId: rootId });
+  const mid = await insert('Goal', { type: 'MidTermGoal', name: `MTG ${label}`, parentId: ids.goals });
+  ids.shortTermGoal = await insert('Goal', { type: 'ShortTermGoal', name: `STG ${label}`, parentId: mid });
+  ids.session_templates = await insert('SessionTemplate', { name: `Template ${label}`, templateData: { sections: [] } });
+  ids.session = await insert('Goal', {
+    type: 'PracticeSession',
+    name: `Session ${label}`,
+    parentId: ids.shortTermGoal,
+    sessionStart: new Date('2026-01-02T10:00:00Z'),
+    sessionEnd: new Date('2026-01-02T11:00:00Z'),
+    templateId: ids.session_templates,
+  });
+  ids.practice_session_goals = await insert('PracticeSessionGoal', {
+    practiceSessionId: ids.session,
+    shortTermGoalId: ids.shortTermGoal,
+  });
+  ids.activity_groups = await insert('ActivityGroup', { name: `Group ${label}` });
+  ids.activity_definitions = await insert('ActivityDefinition', { name: `Activity ${label}`, groupId: ids.activity_groups });
+  ids.metric_definitions = await insert('MetricDefinition', { activityId: ids.activity_definitions, name: 'Reps', unit: 'reps' });
+  ids.split_definitions = await insert('SplitDefinition', { activityId: ids.activity_definitions, name: 'Left', order: 0 });
+  ids.activity_instances = await insert('ActivityInstance', {
+    practiceSessionId: ids.session,
+    activityDefinitionId: ids.activity_definitions,
+    timeStart: new Date('2026-01-02T10:05:00Z'),
+    timeStop: new Date('2026-01-02T10:15:00Z'),
+    durationSeconds: 600,
+  });
+  ids.metric_values = await insert('MetricValue', {
+    activityInstanceId: ids.activity_instances,
+    metricDefinitionId: ids.metric_definitions,
+    splitDefinitionId: ids.split_definitions,
+    value: 12,
+  });
+  ids.programs = await insert('Program', {
+    name: `Program ${label}`,
+    startDate: new Date('2026-01-01T00:00:00Z'),
+    endDate: new Date('2026-03-01T00:00:00Z'),
+    goalIds: [ids.shortTermGoal],
+    weeklySchedule: {},
+  });
+  ids.program_blocks = await insert('ProgramBlock', { programId: ids.programs, name: `Block ${label}` });
+  ids.program_days = await insert('ProgramDay', { blockId: ids.program_blocks, dayNumber: 1 });
+  ids.scheduled_sessions = await insert('ScheduledSession', { dayId: ids.program_days, sessionTemplateId: ids.session_templates });
+  for (const entity of TENANT_ENTITIES) {
+    const table = ds.getMetadata(entity).tableName;
+    if (!ids[table] && table !== 'goals') throw new Error(`seedTenant does not cover ${table}`);
+  }
+  return ids as SeededIds;
+}
+
+/** Every tenant row of one root, as canonical JSON: compare before and after to prove nothing changed. */
+export async function snapshotRoot(ds: DataSource, rootId: string): Promise<string> {
+  const out: Record<string, unknown[]> = {};
+  for (const entity of TENANT_ENTITIES) {
+    const table = ds.getMetadata(entity).tableName;
+    out[table] = await ds.query(`SELECT * FROM "${table}" WHERE root_id = ${ds.options.type === 'postgres' ? '$1' : '?'} ORDER BY id`, [rootId]);
+  }
+  return JSON.stringify(out);
+}

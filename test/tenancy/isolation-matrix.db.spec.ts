@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { routesOf } from '../../src/app.factory';
+import { signUp } from '../auth/helpers';
+import { createTestApp, describeDb, TestApp } from '../helpers/db';
+import { SeededIds, seedTenant, snapshotRoot } from '../helpers/seed';
+
+/**
+ * B calls every route of the app with A's ids. The route list is read from the router at test
+ * time: a new route that this file cannot classify fails the suite until it is covered.
+ */
+
+/** Routes that answer without a token, each a deliberate decision. */
+const PUBLIC_ROUTES = new Set([
+  'GET /health',
+  'GET /health/ready',
+  'POST /api/auth/register',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /api/auth/logout',
+]);
+
+/** Route params other than :rootId, and which seeded row of A stands in for them. */
+const PARAM_IDS: Record<string, keyof SeededIds | string> = {
+  goalId: 'goals',
+  sessionId: 'session',
+  groupId: 'activity_groups',
+  activityId: 'activity_definitions',
+  metricId: 'metric_definitions',
+  splitId: 'split_definitions',
+  instanceId: 'activity_instances',
+  valueId: 'metric_values',
+  templateId: 'session_templates',
+  programId: 'programs',
+  blockId: 'program_blocks',
+  dayId: 'program_days',
+  scheduledSessionId: 'scheduled_sessions',
+  linkId: 'practice_session_goals',
+};
+
+/** Valid bodies for write routes with child ids, so that a 404 cannot hide behind a 400. */
+const SAMPLE_BODIES: Record<string, unknown> = {};
+
+type Caller = { token: string; userId: string; seeded: SeededIds };
+
+/** Authenticated routes outside a root: each checks that B sees and touches only B's own data. */
+const USER_ROUTES: Record<string, (t: TestApp, a: Caller, b: Caller) => Promise<void>> = {
+  'GET /api/auth/me': async (t, _a, b) => {
+    const res = await call(t, 'GET', '/api/auth/me', b.token);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().id).toBe(b.userId);
+  },
+  'GET /api/roots': async (t, a, b) => {
+    const res = await call(t, 'GET', '/api/roots?limit=200', b.token);
+    expect(res.statusCode).toBe(200);
+    const ids = res.json().items.map((r: { id: string }) => r.id);
+    expect(ids).toContain(b.seeded.root);
+    expect(ids).not.toContain(a.seeded.root);
+  },
+  'POST /api/roots': async (t, a, b) => {
+    const res = await call(t, 'POST', '/api/roots', b.token, { name: `Root A` });
+    expect(res.statusCode).toBe(201);
+    const list = await call(t, 'GET', '/api/roots?limit=200', a.token);
+    expect(list.json().items.map((r: { id: string }) => r.id)).not.toContain(res.json().id);
+  },
+};
+
+function call(t: TestApp, method: string, url: string, token: string, payload?: unknown) {
+  return t.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+function fill(url: string, ids: Record<string, string>): string {
+  return url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = ids[name];
+    if (!value) throw new Error(`Route param :${name} has no isolation coverage: add it to PARAM_IDS`);
+    return value;
+  });
+}
+
+function paramIds(seeded: SeededIds, rootId: string, userId?: string): Record<string, string> {
+  const ids: Record<string, string> = { rootId, ...(userId ? { userId } : {}) };
+  for (const [param, key] of Object.entries(PARAM_IDS)) ids[param] = seeded[key as string];
+  return ids;
+}
+
+describeDb('isolation matrix', () => {
+  let t: TestApp;
+  let a: Caller;
+  let b: Caller;
+  let before: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const ds = t.db.dataSource;
+    const callers: Caller[] = [];
+    for (const label of ['a', 'b']) {
+      const tokens = await signUp(t.app, `${label}@example.com`);
+      const userId = (await call(t, 'GET', '/api/auth/me', tokens.accessToken)).json().id;
+      const seeded = await seedTenant(ds, userId, randomUUID(), label.toUpperCase());
+      callers.push({ token: tokens.accessToken, userId, seeded });
+    }
+    [a, b] = callers;
+    before = await snapshotRoot(ds, a.seeded.root);
+  });
+  afterAll(async () => t?.close());
+
+  const routes = () => routesOf(t.app).filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
+
+  it('reads the routes from the router', () => {
+    expect(routes().length).toBeGreaterThanOrEqual(PUBLIC_ROUTES.size + 6);
+  });
+
+  it('every route is public by decision, or refuses a request without a token', async () => {
+    for (const r of routes()) {
+      const key = `${r.method} ${r.url}`;
+      const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url, paramIds(a.seeded, a.seeded.root, a.userId)) });
+      if (PUBLIC_ROUTES.has(key)) expect({ key, status: res.statusCode }).not.toEqual({ key, status: 401 });
+      else expect({ key, status: res.statusCode }).toEqual({ key, status: 401 });
+    }
+  });
+
+  it("answers 404 (or 403 on admin routes) to B for every route given A's ids", async () => {
+    const unknownRoot = randomUUID();
+    let checked = 0;
+    for (const r of routes()) {
+      const key = `${r.method} ${r.url}`;
+      if (PUBLIC_ROUTES.has(key)) continue;
+      const body = SAMPLE_BODIES[key] ?? {};
+      if (r.url.startsWith('/api/admin')) {
+        const res = await call(t, r.method, fill(r.url, paramIds(a.seeded, a.seeded.root, a.userId)), b.token, body);
+        expect({ key, status: res.statusCode }).toEqual({ key, status: 403 });
+        checked++;
+        continue;
+      }
+      if (!r.url.includes(':rootId')) {
+        const check = USER_ROUTES[key];
+        if (!check) throw new Error(`${key} has no isolation coverage: add it to USER_ROUTES`);
+        await check(t, a, b);
+        checked++;
+        continue;
+      }
+      const foreign = await call(t, r.method, fill(r.url, paramIds(a.seeded, a.seeded.root)), b.token, body);
+      const unknown = await call(t, r.method, fill(r.url, paramIds(a.seeded, unknownRoot)), b.token, body);
+      expect({ key, status: foreign.statusCode }).toEqual({ key, status: 404 });
+      expect({ key, body: foreign.json() }).toEqual({ key, body: unknown.json() });
+      if (/:(?!rootId)[A-Za-z]+/.test(r.url)) {
+        if (r.method !== 'GET' && r.method !== 'DELETE' && !(key in SAMPLE_BODIES)) {
+          throw new Error(`${key} needs a valid body in SAMPLE_BODIES so that its 404 is not a 400`);
+        }
+        // B's own root, A's child ids: the guard passes, the scoped layer must still say 404.
+        const mixed = await call(t, r.method, fill(r.url, paramIds(a.seeded, b.seeded.root)), b.token, body);
+        expect({ key, status: mixed.statusCode }).toEqual({ key, status: 404 });
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("leaves A's rows byte-identical", async () => {
+    expect(await snapshotRoot(t.db.dataSource, a.seeded.root)).toBe(before);
+  });
+
+  it('A still reaches its own root', async () => {
+    const res = await call(t, 'GET', `/api/roots/${a.seeded.root}`, a.token);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().id).toBe(a.seeded.root);
+  });
+});
