@@ -1,0 +1,24 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+export const PASSWORD = 'correct horse battery';
+
+export async function register(app: NestFastifyApplication, email: string, password = PASSWORD, extra: Record<string, unknown> = {}) {
+  return app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password, ...extra } });
+}
+
+export async function login(app: NestFastifyApplication, email: string, password = PASSWORD, remoteAddress?: string) {
+  return app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, ...(remoteAddress ? { remoteAddress } : {}) });
+}
+
+/** Registers and logs in; returns the token pair. */
+export async function signUp(app: NestFastifyApplication, email: string, password = PASSWORD) {
+  const r = await register(app, email, password);
+  if (r.statusCode !== 201) throw new Error(`register ${email}: ${r.statusCode} ${r.body}`);
+  const l = await login(app, email, password);
+  if (l.statusCode !== 200) throw new Error(`login ${email}: ${l.statusCode} ${l.body}`);
+  return l.json() as { accessToken: string; refreshToken: string; tokenType: string; expiresIn: number };
+}
+
+export function me(app: NestFastifyApplication, authorization?: string) {
+  return app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization === undefined ? {} : { authorization } });
+}

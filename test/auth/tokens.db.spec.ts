@@ -1,0 +1,214 @@
+import { generateKeyPairSync } from 'node:crypto';
+import * as jwt from 'jsonwebtoken';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '../../src/auth/auth.guard';
+import { TokenService } from '../../src/auth/token.service';
+import { User } from '../../src/auth/user.entity';
+import { CONTEXT_KEY, RequestContext, USER_KEY } from '../../src/tenancy/request-context';
+import { createTestApp, describeDb, TestApp } from '../helpers/db';
+import { me, signUp } from './helpers';
+
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+describeDb('access tokens: each attack refused with 401', () => {
+  let t: TestApp;
+  let secret: string;
+  let issuer: string;
+  let audience: string;
+  let userId: string;
+  let otherId: string;
+  let valid: string;
+
+  const sign = (payload: object, options: jwt.SignOptions = {}, key: jwt.Secret = secret) =>
+    jwt.sign(payload, key, { algorithm: 'HS256', issuer, audience, expiresIn: 300, subject: userId, ...options });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ secret, issuer, audience } = t.db.config.jwt);
+    valid = (await signUp(t.app, 'victim@example.com')).accessToken;
+    await signUp(t.app, 'other@example.com');
+    const users = t.db.dataSource.getRepository(User);
+    userId = (await users.findOneByOrFail({ email: 'victim@example.com' })).id;
+    otherId = (await users.findOneByOrFail({ email: 'other@example.com' })).id;
+  });
+  afterAll(async () => t?.close());
+
+  async function expect401(authorization: string | undefined, message = 'Invalid or expired access token.') {
+    const res = await me(t.app, authorization);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message });
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  }
+
+  it('accepts the genuine token (the control for every case below)', async () => {
+    const res = await me(t.app, `Bearer ${valid}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().id).toBe(userId);
+  });
+
+  it('issues HS256 tokens with iss, aud, sub and a lifetime of at most 15 minutes', () => {
+    const decoded = jwt.decode(valid, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
+    expect(decoded.header.alg).toBe('HS256');
+    expect(decoded.payload).toMatchObject({ iss: issuer, aud: audience, sub: userId });
+    expect(decoded.payload.exp! - decoded.payload.iat!).toBeLessThanOrEqual(900);
+  });
+
+  it('refuses a signature-less token (alg none)', async () => {
+    const claims = jwt.decode(valid) as object;
+    await expect401(`Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`);
+    await expect401(`Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.${valid.split('.')[2]}`);
+  });
+
+  it('refuses HS512 and HS384 tokens signed with the real secret', async () => {
+    await expect401(`Bearer ${sign({}, { algorithm: 'HS512' })}`);
+    await expect401(`Bearer ${sign({}, { algorithm: 'HS384' })}`);
+  });
+
+  it('refuses an RS256 token, whatever key signed it', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await expect401(`Bearer ${sign({}, { algorithm: 'RS256' }, privateKey)}`);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    await expect401(`Bearer ${sign({}, {}, 'not-the-secret-not-the-secret-000000')}`);
+  });
+
+  it('refuses a wrong issuer', async () => {
+    await expect401(`Bearer ${sign({}, { issuer: 'someone-else' })}`);
+  });
+
+  it('refuses a wrong audience', async () => {
+    await expect401(`Bearer ${sign({}, { audience: 'another-app' })}`);
+  });
+
+  it('refuses a token without iss or aud', async () => {
+    await expect401(`Bearer ${jwt.sign({ sub: userId }, secret, { algorithm: 'HS256', expiresIn: 300, audience })}`);
+    await expect401(`Bearer ${jwt.sign({ sub: userId }, secret, { algorithm: 'HS256', expiresIn: 300, issuer })}`);
+  });
+
+  it('refuses an expired token', async () => {
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await expect401(`Bearer ${jwt.sign({ sub: userId, iat: past - 300, exp: past }, secret, { algorithm: 'HS256', issuer, audience })}`);
+  });
+
+  it('refuses a token with no expiry, even correctly signed', async () => {
+    await expect401(`Bearer ${jwt.sign({ sub: userId }, secret, { algorithm: 'HS256', issuer, audience })}`);
+  });
+
+  it('refuses a tampered signature', async () => {
+    const [h, p, s] = valid.split('.');
+    const flipped = (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+    await expect401(`Bearer ${h}.${p}.${flipped}`);
+  });
+
+  it('refuses a tampered payload (sub switched to another user, signature kept)', async () => {
+    const [h, , s] = valid.split('.');
+    const claims = { ...(jwt.decode(valid) as object), sub: otherId };
+    await expect401(`Bearer ${h}.${b64(claims)}.${s}`);
+  });
+
+  it('refuses a correctly signed token for a user that does not exist', async () => {
+    await expect401(`Bearer ${sign({}, { subject: '00000000-0000-4000-8000-000000000000' })}`, 'This account is disabled or no longer exists.');
+  });
+
+  it('refuses a missing, empty or garbage Authorization header', async () => {
+    const missing = 'Missing or malformed bearer token.';
+    await expect401(undefined, missing);
+    await expect401('', missing);
+    await expect401('Bearer', missing);
+    await expect401('Bearer garbage', missing);
+    await expect401(`Basic ${Buffer.from('a:b').toString('base64')}`, missing);
+    await expect401(`Token ${valid}`, missing);
+    await expect401(`Bearer ${valid} extra`, missing);
+    await expect401('Bearer a.b.c');
+  });
+});
+
+describeDb('a disabled or deleted user is refused on the next request', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('answers 401 to a still-valid access token once is_active is false, and again 200 when re-enabled', async () => {
+    const { accessToken, refreshToken } = await signUp(t.app, 'disabled@example.com');
+    expect((await me(t.app, `Bearer ${accessToken}`)).statusCode).toBe(200);
+
+    const users = t.db.dataSource.getRepository(User);
+    await users.update({ email: 'disabled@example.com' }, { isActive: false });
+    const res = await me(t.app, `Bearer ${accessToken}`);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'This account is disabled or no longer exists.' });
+
+    // Its refresh token is refused too, and the family revoked, so re-enabling does not revive it.
+    const refreshed = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
+    expect(refreshed.statusCode).toBe(401);
+
+    await users.update({ email: 'disabled@example.com' }, { isActive: true });
+    expect((await me(t.app, `Bearer ${accessToken}`)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } })).statusCode).toBe(401);
+  });
+
+  it('answers 401 to a still-valid access token once the user is soft-deleted', async () => {
+    const { accessToken } = await signUp(t.app, 'deleted@example.com');
+    await t.db.dataSource.getRepository(User).softDelete({ email: 'deleted@example.com' });
+    expect((await me(t.app, `Bearer ${accessToken}`)).statusCode).toBe(401);
+  });
+});
+
+describeDb('the authentication guard contract', () => {
+  let t: TestApp;
+  let guard: AuthGuard;
+  beforeAll(async () => {
+    t = await createTestApp();
+    guard = new AuthGuard(new Reflector(), t.app.get(TokenService), t.db.dataSource.getRepository(User));
+  });
+  afterAll(async () => t?.close());
+
+  const contextFor = (request: object, isPublic = false) => {
+    class Handlers {
+      route() {}
+    }
+    if (isPublic) Reflect.defineMetadata('auth:isPublic', true, Handlers.prototype.route);
+    return {
+      switchToHttp: () => ({ getRequest: () => request }),
+      getHandler: () => Handlers.prototype.route,
+      getClass: () => Handlers,
+    } as never;
+  };
+
+  it('sets request.user (AuthUser) and request.fgContext (RequestContext.forUser) with the pino request id', async () => {
+    const { accessToken } = await signUp(t.app, 'context@example.com');
+    const user = await t.db.dataSource.getRepository(User).findOneByOrFail({ email: 'context@example.com' });
+    const request: Record<string, unknown> = { id: 'fastify-1', raw: { id: 'pino-42' }, headers: { authorization: `Bearer ${accessToken}` } };
+    await expect(guard.canActivate(contextFor(request))).resolves.toBe(true);
+    expect(request[USER_KEY]).toEqual({ id: user.id, email: 'context@example.com', role: 'user' });
+    const ctx = request[CONTEXT_KEY] as RequestContext;
+    expect(ctx).toBeInstanceOf(RequestContext);
+    expect(ctx.requestId).toBe('pino-42');
+    expect(ctx.user).toEqual(request[USER_KEY]);
+    expect(ctx.rootId).toBeUndefined();
+  });
+
+  it('falls back to the Fastify request id when pino set none', async () => {
+    const { accessToken } = await signUp(t.app, 'context2@example.com');
+    const request: Record<string, unknown> = { id: 'fastify-7', raw: {}, headers: { authorization: `Bearer ${accessToken}` } };
+    await guard.canActivate(contextFor(request));
+    expect((request[CONTEXT_KEY] as RequestContext).requestId).toBe('fastify-7');
+  });
+
+  it('lets a @Public() route through with an anonymous context and no user', async () => {
+    const request: Record<string, unknown> = { raw: { id: 'pino-1' }, headers: {} };
+    await expect(guard.canActivate(contextFor(request, true))).resolves.toBe(true);
+    expect(request[USER_KEY]).toBeUndefined();
+    expect((request[CONTEXT_KEY] as RequestContext).user).toBeUndefined();
+  });
+
+  it('sets nothing on the request when it refuses', async () => {
+    const request: Record<string, unknown> = { raw: { id: 'pino-2' }, headers: { authorization: 'Bearer a.b.c' } };
+    await expect(guard.canActivate(contextFor(request))).rejects.toMatchObject({ status: 401 });
+    expect(request[USER_KEY]).toBeUndefined();
+    expect(request[CONTEXT_KEY]).toBeUndefined();
+  });
+});
