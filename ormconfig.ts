@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { describeTarget, loadConfig } from './src/config/env';
 import { createDataSource } from './src/database/data-source';
+import { migrationConfig } from './src/database/migrate';
 
 /**
  * The DataSource for the typeorm CLI, resolved per environment by the same rules as the
@@ -9,8 +10,10 @@ import { createDataSource } from './src/database/data-source';
 function build() {
   try {
     const config = loadConfig();
-    console.error(`[typeorm] ${describeTarget(config)}`);
-    return createDataSource(config);
+    // Migrations need the owner: MIGRATION_DATABASE_URL when the service runs as fractal_app.
+    const target = migrationConfig(config);
+    console.error(`[typeorm] ${describeTarget(target)}`);
+    return createDataSource(target);
   } catch (err) {
     console.error(`[typeorm] ${(err as Error).message}`);
     process.exit(2);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, describeTarget, loadConfig } from './config/env';
 import { createDataSource } from './database/data-source';
+import { migrateBeforeStart } from './database/migrate';
 
 async function main(): Promise<void> {
   let config;
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   console.log(`Fractal Goals API: ${describeTarget(config)}`);
   const dataSource = createDataSource(config);
   await dataSource.initialize();
-  await dataSource.runMigrations();
+  await migrateBeforeStart(config, dataSource);
   const app = await createApp({ config, dataSource });
   await app.listen({ port: config.port, host: process.env.HOST || '127.0.0.1' });
   console.log(`Listening on http://${process.env.HOST || '127.0.0.1'}:${config.port}`);

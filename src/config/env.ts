@@ -16,6 +16,11 @@ export interface AppConfig {
   appEnv: AppEnv;
   port: number;
   database: DatabaseTarget;
+  /**
+   * PostgreSQL only: the owner's connection for migrations (MIGRATION_DATABASE_URL), when the
+   * service itself connects as the unprivileged fractal_app role. Unset: migrations use database.
+   */
+  migrationDatabase?: DatabaseTarget;
   jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   /** Login and register attempts allowed per window, per client IP and per account (email). */
   authRateLimit: { perIp: number; perAccount: number; ttlSeconds: number };
@@ -80,6 +85,16 @@ export function resolveDatabase(env: NodeJS.ProcessEnv = process.env, cwd = proc
   return { engine, location, display: `sqlite ${location}` };
 }
 
+export function resolveMigrationDatabase(env: NodeJS.ProcessEnv, database: DatabaseTarget): DatabaseTarget | undefined {
+  const url = env.MIGRATION_DATABASE_URL;
+  if (url === undefined || url === '') return undefined;
+  if (database.engine !== 'postgres') {
+    throw new ConfigError('MIGRATION_DATABASE_URL is for PostgreSQL only; SQLite migrates the DATABASE_PATH file.');
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('MIGRATION_DATABASE_URL must start with postgres://');
+  return { engine: 'postgres', location: url, display: `postgres ${maskUrl(url)}` };
+}
+
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -101,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     appEnv,
     port: intVar(env, 'PORT', 3000, 0, 65535),
     database,
+    migrationDatabase: resolveMigrationDatabase(env, database),
     jwt: {
       secret,
       issuer: env.JWT_ISSUER || 'fractal-goals-api',
