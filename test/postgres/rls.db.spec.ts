@@ -210,3 +210,41 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
     ]);
   });
 });
+
+describePg('RowLevelSecurity migration: down undoes it, up again redoes it (PostgreSQL)', () => {
+  let db: TestDatabase & { dataSource: import('typeorm').DataSource };
+  beforeAll(async () => {
+    db = await createMigratedDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  async function rlsState() {
+    const q = (sql: string) => db.dataSource.query(sql);
+    return {
+      policies: (await q(`SELECT tablename || '.' || policyname AS p FROM pg_policies ORDER BY 1`)).map((r: { p: string }) => r.p),
+      forced: (await q(`SELECT relname FROM pg_class WHERE relrowsecurity OR relforcerowsecurity ORDER BY 1`)).map(
+        (r: { relname: string }) => r.relname,
+      ),
+      functions: (await q(`SELECT proname FROM pg_proc WHERE proname LIKE 'fg\\_%' ORDER BY 1`)).map((r: { proname: string }) => r.proname),
+      grants: (
+        await q(`SELECT count(*)::int AS n FROM information_schema.role_table_grants WHERE grantee = '${APP_ROLE}' AND table_catalog = current_database()`)
+      )[0].n,
+      ledger: (await q(`SELECT to_regclass('public.fg_rls_bypass') IS NOT NULL AS present`))[0].present,
+    };
+  }
+
+  it('down removes every policy, the FORCE/ENABLE flags, the bypass functions and ledger, and the grants', async () => {
+    const up = await rlsState();
+    expect(up.policies).toHaveLength(TENANT_TABLES.length * 2 + 1);
+    expect(up.forced).toEqual([...TENANT_TABLES].sort());
+    expect(up.functions).toEqual(['fg_begin_admin_bypass', 'fg_rls_bypass_active']);
+    expect(up.grants).toBeGreaterThan(0);
+    expect(up.ledger).toBe(true);
+
+    await (db.dataSource as import('../../src/database/data-source').SafeDataSource).undoLastMigration();
+    expect(await rlsState()).toEqual({ policies: [], forced: [], functions: [], grants: 0, ledger: false });
+
+    await db.dataSource.runMigrations();
+    expect(await rlsState()).toEqual(up);
+  });
+});
