@@ -244,3 +244,38 @@ export async function seedRoot(ds: DataSource, label: string): Promise<SeededRoo
   await insertRow(ds, 'scheduled_sessions', { id: testId('sch'), root_id: r, day_id: s.dayId, session_template_id: s.templateId });
   return s;
 }
+
+/**
+ * The schema compared by meaning. SQLite keeps each table's CREATE text, and TypeORM's table
+ * rebuild (ALTER emulation) rewrites that text: it adds "ON UPDATE NO ACTION" (the default),
+ * wraps CHECK bodies in more parentheses, and renames composite foreign keys. So on SQLite
+ * this reads the catalog instead: columns, foreign keys, indexes, and CHECKs by name and body.
+ */
+export async function semanticSchema(ds: DataSource, exclude: string[] = []): Promise<string[]> {
+  if (isPostgres(ds)) return schemaSnapshot(ds, exclude);
+  const out: string[] = [];
+  for (const t of (await userTables(ds)).filter((name) => !exclude.includes(name))) {
+    for (const c of await ds.query(`PRAGMA table_xinfo("${t}")`)) out.push(`column ${t}.${c.name} ${c.type} notnull=${c.notnull} default=${c.dflt_value} pk=${c.pk}`);
+    const fks: any[] = await ds.query(`PRAGMA foreign_key_list("${t}")`);
+    const byId = new Map<number, string[]>();
+    for (const f of fks) byId.set(f.id, [...(byId.get(f.id) ?? []), `${f.from}->${f.table}.${f.to} ${f.on_update}/${f.on_delete}`]);
+    for (const parts of byId.values()) out.push(`fk ${t} ${parts.join(',')}`);
+    const [{ sql: createSql }] = await ds.query(`SELECT sql FROM sqlite_master WHERE name = ?`, [t]);
+    for (const m of (createSql as string).matchAll(/CONSTRAINT "([^"]+)" CHECK /g)) {
+      out.push(`check ${t}.${m[1]} ${parenthesized(createSql, m.index! + m[0].length).replace(/[()\s]/g, '')}`);
+    }
+  }
+  const idx: any[] = await ds.query(`SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`);
+  for (const i of idx.filter((r) => !exclude.includes(r.tbl_name))) out.push(`index ${i.name} ${i.sql}`);
+  return out.sort();
+}
+
+/** The balanced (...) group that starts at text[start]. */
+function parenthesized(text: string, start: number): string {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(start, i + 1);
+  }
+  return text.slice(start);
+}
