@@ -1,3 +1,4 @@
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -11,6 +12,8 @@ export interface AppOptions {
   config: AppConfig;
   /** Initialized and migrated by the caller. */
   dataSource: SafeDataSource;
+  /** Extra modules, for benchmarks and tests only. */
+  imports?: DynamicModule['imports'];
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -27,13 +30,13 @@ export function routesOf(app: NestFastifyApplication): RouteInfo[] {
   return routeTables.get(app) ?? [];
 }
 
-export async function createApp({ config, dataSource }: AppOptions): Promise<NestFastifyApplication> {
+export async function createApp({ config, dataSource, imports = [] }: AppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 200 } });
   const routes: RouteInfo[] = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, imports), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

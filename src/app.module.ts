@@ -13,7 +13,7 @@ import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, dataSource: SafeDataSource): DynamicModule {
+  static forRoot(config: AppConfig, dataSource: SafeDataSource, extra: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -25,6 +25,7 @@ export class AppModule {
         TenancyModule,
         GoalsModule,
         AdminModule,
+        ...extra,
       ],
     };
   }

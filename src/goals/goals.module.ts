@@ -5,5 +5,6 @@ import { RootsService } from './roots.service';
 @Module({
   controllers: [RootsController, RootController],
   providers: [RootsService],
+  exports: [RootsService],
 })
 export class GoalsModule {}

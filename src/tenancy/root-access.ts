@@ -12,15 +12,16 @@ import { RequestContext } from './request-context';
 export class RootAccess {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  /** The root if the context's user owns it; null for unknown, foreign and (unless asked) deleted roots alike. */
-  findOwned(ctx: RequestContext, rootId: string, options: { withDeleted?: boolean } = {}): Promise<Goal | null> {
+  /**
+   * True if the context's user owns the root; false for unknown, foreign and (unless asked)
+   * deleted roots alike. Plain SQL: this runs on every tenant request.
+   */
+  async isOwned(ctx: RequestContext, rootId: string, options: { withDeleted?: boolean } = {}): Promise<boolean> {
     const user = ctx.requireUser();
-    const where = { id: rootId, rootId, userId: user.id, parentId: IsNull() };
-    const run = (manager: EntityManager) =>
-      manager.getRepository(Goal).findOne({
-        where: options.withDeleted ? where : { ...where, deletedAt: IsNull() },
-        withDeleted: options.withDeleted ?? false,
-      });
+    const p = this.unitOfWork.isPostgres ? ['$1', '$2'] : ['?', '?'];
+    const live = options.withDeleted ? '' : ' AND deleted_at IS NULL';
+    const sql = `SELECT 1 AS owned FROM goals WHERE id = ${p[0]} AND root_id = id AND user_id = ${p[1]} AND parent_id IS NULL${live}`;
+    const run = async (manager: EntityManager) => ((await manager.query(sql, [rootId, user.id])) as unknown[]).length > 0;
     return ctx.manager ? run(ctx.manager) : this.unitOfWork.read({ userId: user.id, rootId }, run);
   }
 

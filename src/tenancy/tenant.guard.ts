@@ -27,8 +27,7 @@ export class TenantGuard implements CanActivate {
     const rootId: unknown = request.params?.rootId;
     if (typeof rootId !== 'string' || !isUuid(rootId)) throw new NotFoundException(ROOT_NOT_FOUND);
     const withDeleted = this.reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false;
-    const root = await this.roots.findOwned(ctx, rootId, { withDeleted });
-    if (!root) throw new NotFoundException(ROOT_NOT_FOUND);
+    if (!(await this.roots.isOwned(ctx, rootId, { withDeleted }))) throw new NotFoundException(ROOT_NOT_FOUND);
     request[CONTEXT_KEY] = ctx.withRoot(rootId);
     return true;
   }

@@ -14,7 +14,8 @@ export const PG_URL = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432/
 export const PG_AVAILABLE = process.env.PG_AVAILABLE === '1';
 
 /** A describe() for suites that touch the database: on PostgreSQL it is skipped when PG is unreachable. */
-export const describeDb: jest.Describe = (ENGINE === 'postgres' && !PG_AVAILABLE ? describe.skip : describe) as jest.Describe;
+export const describeDb = ((name: string, fn: () => void) =>
+  (ENGINE === 'postgres' && !PG_AVAILABLE ? describe.skip : describe)(name, fn)) as jest.Describe;
 
 export function tempDir(prefix = 'fg-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
