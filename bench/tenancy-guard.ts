@@ -10,6 +10,7 @@
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
 import { Controller, Get, Module, Param } from '@nestjs/common';
 import { Public } from '../src/auth/public.decorator';
 import { RootsService } from '../src/goals/roots.service';
@@ -40,14 +41,31 @@ async function hit(url: string, headers: Record<string, string>, seconds: number
   return result.requests.average;
 }
 
+/** The server runs in a child process, so that the load generator does not share its event loop. */
+async function serve(): Promise<void> {
+  const db = await createMigratedDatabase({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_IP: '1000', AUTH_RATE_LIMIT_ACCOUNT: '1000' });
+  const app = await createApp({ config: db.config, dataSource: db.dataSource, imports: [BenchModule] });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.send!({ url: await app.getUrl(), engine: db.engine });
+  process.on('message', async (msg: { userId?: string; stop?: boolean }) => {
+    if (msg.userId) benchUser.id = msg.userId;
+    if (msg.stop) {
+      await app.close();
+      await db.drop();
+      process.exit(0);
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-  const db = await createMigratedDatabase({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_IP: '1000', AUTH_RATE_LIMIT_ACCOUNT: '1000' });
-  const app = await createApp({ config: db.config, dataSource: db.dataSource, imports: [BenchModule] });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = await app.getUrl();
+  const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: '1' }, execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const { url: base, engine } = await new Promise<{ url: string; engine: string }>((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
   try {
     const post = (url: string, body: unknown, token?: string) =>
       fetch(`${base}${url}`, {
@@ -58,7 +76,7 @@ async function main(): Promise<void> {
     await post('/api/auth/register', { email: benchUser.email, password: 'bench password 123' });
     const { accessToken } = await post('/api/auth/login', { email: benchUser.email, password: 'bench password 123' });
     const me = await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json());
-    benchUser.id = me.id;
+    child.send({ userId: me.id });
     const root = await post('/api/roots', { name: 'Bench root' }, accessToken);
 
     const guarded: number[] = [];
@@ -72,17 +90,16 @@ async function main(): Promise<void> {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const g = mean(guarded);
     const u = mean(unguarded);
-    console.log(`engine=${db.engine} connections=${connections} rounds=${rounds}x${seconds}s`);
+    console.log(`engine=${engine} connections=${connections} rounds=${rounds}x${seconds}s`);
     console.log(`guarded   GET /api/roots/:rootId   ${g.toFixed(0)} req/s  (${guarded.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`unguarded same service call       ${u.toFixed(0)} req/s  (${unguarded.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`guard + context cost: ${((1 - g / u) * 100).toFixed(1)}% of throughput (ratio ${(g / u).toFixed(3)})`);
   } finally {
-    await app.close();
-    await db.drop();
+    child.send({ stop: true });
   }
 }
 
-main().catch((err) => {
+(process.env.BENCH_CHILD ? serve() : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });
