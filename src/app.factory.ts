@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
 import { ErrorFilter } from './http/error.filter';
+import { requestIdFor } from './http/logging';
 import { createValidationPipe } from './http/validation';
 
 export interface AppOptions {
@@ -14,6 +15,8 @@ export interface AppOptions {
   dataSource: SafeDataSource;
   /** Extra modules, for benchmarks and tests only. */
   imports?: DynamicModule['imports'];
+  /** Where request logs go instead of stdout (tests read them). */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -30,13 +33,20 @@ export function routesOf(app: NestFastifyApplication): RouteInfo[] {
   return routeTables.get(app) ?? [];
 }
 
-export async function createApp({ config, dataSource, imports = [] }: AppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 200 } });
+export async function createApp({ config, dataSource, imports = [], logDestination }: AppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 200 },
+    genReqId: requestIdFor,
+  });
+  adapter.getInstance().addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   const routes: RouteInfo[] = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, imports), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, imports, logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -13,12 +13,17 @@ import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, dataSource: SafeDataSource, extra: DynamicModule['imports'] = []): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    dataSource: SafeDataSource,
+    extra: DynamicModule['imports'] = [],
+    logDestination?: NodeJS.WritableStream,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerOptions(config, logDestination)),
         DatabaseModule.forRoot(dataSource),
         HealthModule,
         AuthModule,
