@@ -41,7 +41,8 @@ export class TokenService {
   ) {}
 
   signAccess(userId: string): string {
-    return this.jwt.sign({}, { subject: userId });
+    // jti keeps two tokens issued in the same second distinct.
+    return this.jwt.sign({}, { subject: userId, jwtid: randomUUID() });
   }
 
   /**

@@ -35,6 +35,7 @@ describeDb('refresh tokens: rotation, reuse, logout, expiry', () => {
     const second = r1.json();
     expect(second).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
     expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.accessToken).not.toBe(first.accessToken);
     expect((await me(t.app, `Bearer ${second.accessToken}`)).statusCode).toBe(200);
 
     const r2 = await refresh(second.refreshToken);
