@@ -21,12 +21,17 @@ export const LEGACY_TABLES = [
 
 export const LEGACY_PREFIX = 'legacy_';
 
+/** How many indexes the Flask-era file had, counted just before they were dropped (shape detection reads it). */
+let lastIndexCount: number | undefined;
+export const stashedIndexCount = (): number | undefined => lastIndexCount;
+
 /**
  * A Flask-era SQLite file has a goals table but no record of our migrations. Its tables are
  * renamed to legacy_<name> (their own indexes dropped, since their names are ours now) so that
  * the fresh schema can be created beside them and the adoption can copy the rows over.
  */
 export async function moveLegacyTablesAside(queryRunner: QueryRunner): Promise<string[]> {
+  lastIndexCount = undefined;
   if (engineOf(queryRunner) !== 'sqlite') return [];
   const rows: { name: string }[] = await queryRunner.query(
     `SELECT name FROM sqlite_master WHERE type = 'table'`,
@@ -34,6 +39,10 @@ export async function moveLegacyTablesAside(queryRunner: QueryRunner): Promise<s
   const present = new Set(rows.map((r) => r.name));
   if (!present.has('goals')) return [];
   const moved: string[] = [];
+  const counted: { n: number }[] = await queryRunner.query(
+    `SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`,
+  );
+  lastIndexCount = counted[0].n;
   for (const name of LEGACY_TABLES) {
     if (!present.has(name)) continue;
     const indexes: { name: string }[] = await queryRunner.query(
