@@ -7,6 +7,7 @@ import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
 import { ErrorFilter } from './http/error.filter';
 import { requestIdFor } from './http/logging';
+import { serveOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 
 export interface AppOptions {
@@ -15,6 +16,8 @@ export interface AppOptions {
   dataSource: SafeDataSource;
   /** Extra modules, for benchmarks and tests only. */
   imports?: DynamicModule['imports'];
+  /** Serve the OpenAPI document at /docs/openapi.json. */
+  openApi?: boolean;
   /** Where request logs go instead of stdout (tests read them). */
   logDestination?: NodeJS.WritableStream;
 }
@@ -33,7 +36,7 @@ export function routesOf(app: NestFastifyApplication): RouteInfo[] {
   return routeTables.get(app) ?? [];
 }
 
-export async function createApp({ config, dataSource, imports = [], logDestination }: AppOptions): Promise<NestFastifyApplication> {
+export async function createApp({ config, dataSource, imports = [], logDestination, openApi = false }: AppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 200 },
@@ -55,6 +58,7 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  if (openApi) serveOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   await migrateBeforeStart(config, dataSource);
-  const app = await createApp({ config, dataSource });
+  const app = await createApp({ config, dataSource, openApi: true });
   await app.listen({ port: config.port, host: process.env.HOST || '127.0.0.1' });
   console.log(`Listening on http://${process.env.HOST || '127.0.0.1'}:${config.port}`);
 }
