@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerException, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler';
 import { AppConfig } from '../config/env';
+import { createThrottlerStorage } from '../http/throttler-storage';
 import { normalizeEmail } from './auth.dto';
 
 export const RATE_LIMITED = 'Too many attempts. Try again later.';
@@ -12,11 +13,11 @@ function emailOf(req: { body?: unknown }): string | undefined {
 }
 
 /**
- * The storage of the counters. In memory by default, which limits per process; several
- * instances need a shared store (Redis when REDIS_URL is set): return it here.
+ * The storage of the counters: Redis when REDIS_URL is set, so that several instances share
+ * the limits; otherwise (undefined) the library's in-memory store, which limits per process.
  */
-export function rateLimitStorage(_config: AppConfig): ThrottlerStorage | undefined {
-  return undefined;
+export function rateLimitStorage(config: AppConfig): ThrottlerStorage | undefined {
+  return createThrottlerStorage(config);
 }
 
 /**
