@@ -23,6 +23,15 @@ export class UnitOfWork {
     return this.dataSource.options.type === 'postgres';
   }
 
+  /**
+   * Writes outside a tenant scope (accounts, tokens). On SQLite they join the queue, so that
+   * they can never land inside, and roll back with, another request's open transaction.
+   * PostgreSQL gives each statement its own connection: fn runs as it is.
+   */
+  write<R>(fn: () => Promise<R>): Promise<R> {
+    return this.isPostgres ? fn() : this.run({}, () => fn());
+  }
+
   /** Reads that need no transaction on SQLite; PostgreSQL still needs the RLS scope set. */
   read<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
     return this.isPostgres ? this.run(scope, fn) : fn(this.dataSource.manager);
