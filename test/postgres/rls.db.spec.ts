@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createMigratedDatabase, describeDb, ENGINE, pgUrlFor, TestDatabase } from '../helpers/db';
+import { MIGRATIONS } from '../../migrations';
+import { RowLevelSecurity1767225600010 } from '../../migrations/1767225600010-RowLevelSecurity';
+import { dataSourceOptions, SafeDataSource } from '../../src/database/data-source';
+import { createEmptyDatabase, createMigratedDatabase, describeDb, ENGINE, pgUrlFor, TestDatabase } from '../helpers/db';
 import { insertSql, Tenant, tenantRows, TENANT_TABLES } from './fixtures';
 
 /** Row-level security exists on PostgreSQL only; on SQLite the migration is a no-op. */
@@ -212,9 +215,16 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
 });
 
 describePg('RowLevelSecurity migration: down undoes it, up again redoes it (PostgreSQL)', () => {
-  let db: TestDatabase & { dataSource: import('typeorm').DataSource };
+  let db: TestDatabase & { dataSource: SafeDataSource };
   beforeAll(async () => {
-    db = await createMigratedDatabase();
+    // Migrated up to and including RowLevelSecurity, so that undoing the last migration undoes it.
+    const empty = await createEmptyDatabase();
+    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(RowLevelSecurity1767225600010) + 1);
+    const dataSource = new SafeDataSource({ ...dataSourceOptions(empty.config), migrations: upTo });
+    dataSource.safeRunOptions = { log: () => undefined };
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    db = { ...empty, dataSource, drop: async () => (await dataSource.destroy(), await empty.drop()) };
   });
   afterAll(async () => db?.drop());
 
@@ -241,7 +251,7 @@ describePg('RowLevelSecurity migration: down undoes it, up again redoes it (Post
     expect(up.grants).toBeGreaterThan(0);
     expect(up.ledger).toBe(true);
 
-    await (db.dataSource as import('../../src/database/data-source').SafeDataSource).undoLastMigration();
+    await db.dataSource.undoLastMigration();
     expect(await rlsState()).toEqual({ policies: [], forced: [], functions: [], grants: 0, ledger: false });
 
     await db.dataSource.runMigrations();
