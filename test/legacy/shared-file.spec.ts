@@ -1,0 +1,189 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { normalizeTimestamp } from '../../migrations/lib/legacy/values';
+import { ENTITIES } from '../../src/database/entities';
+import { TestDatabase, tempDir } from '../helpers/db';
+import { legacyDatabase, normalizedSchema, readAll, SHARED_FILE } from './fixtures';
+import { freshMigratedSchema, migrate, MigrationRun } from './run';
+
+type Row = Record<string, any>;
+
+const TIMESTAMPS = new Set(['created_at', 'updated_at', 'deleted_at', 'deadline', 'session_start', 'session_end', 'time_start', 'time_stop', 'start_date', 'end_date']);
+const TABLES = [
+  'goals', 'session_templates', 'practice_session_goals', 'activity_groups', 'activity_definitions', 'metric_definitions',
+  'split_definitions', 'activity_instances', 'metric_values', 'programs', 'program_blocks', 'program_days', 'scheduled_sessions',
+];
+const PROJECT = path.resolve(__dirname, '../..');
+
+describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_152821)', () => {
+  const source = (sql: string, params: unknown[] = []): Row[] => readAll(SHARED_FILE, sql, params);
+  let db: TestDatabase;
+  let run: MigrationRun;
+  const q = (sql: string, params: unknown[] = []): Row[] => readAll(db.location, sql, params);
+
+  beforeAll(async () => {
+    delete process.env.LEGACY_OWNER_EMAIL;
+    db = await legacyDatabase(SHARED_FILE);
+    run = await migrate(db);
+  });
+  afterAll(() => db.drop());
+
+  it('detects shape 2 and keeps every row of every table, quarantining none', () => {
+    expect(run.report!.shape.number).toBe(2);
+    expect(run.report!.shape.legacyIndexes).toBe(5);
+    const kept = Object.fromEntries(run.report!.counts.map((c) => [c.table, c.kept]));
+    // The seed report's table.
+    expect(kept).toMatchObject({ goals: 45, activity_instances: 79, metric_values: 116 });
+    for (const t of TABLES) {
+      const before = source(`SELECT count(*) AS n FROM ${t}`)[0].n;
+      const count = run.report!.counts.find((c) => c.table === t)!;
+      expect({ t, before: count.before, kept: count.kept, quarantined: count.quarantined }).toEqual({ t, before, kept: before, quarantined: 0 });
+    }
+    expect(q(`SELECT count(*) AS n FROM legacy_quarantine`)[0].n).toBe(0);
+    // Recovered rows are counted apart: 3 roots the file names but lost, 19 metric definitions.
+    expect(q(`SELECT count(*) AS n FROM goals`)[0].n).toBe(45 + 3);
+    expect(q(`SELECT count(*) AS n FROM metric_definitions`)[0].n).toBe(24 + 19);
+    expect(q(`SELECT count(*) AS n FROM activity_instances`)[0].n).toBe(79);
+    expect(q(`SELECT count(*) AS n FROM metric_values`)[0].n).toBe(116);
+  });
+
+  it('keeps all 116 values readable: the 56 whose metric was deleted get recovered, inactive definitions on their instance activity', () => {
+    const orphans = source(
+      `SELECT v.id, v.metric_definition_id, i.activity_definition_id FROM metric_values v JOIN activity_instances i ON i.id = v.activity_instance_id
+       WHERE NOT EXISTS (SELECT 1 FROM metric_definitions d WHERE d.id = v.metric_definition_id)`,
+    );
+    expect(orphans).toHaveLength(56);
+    for (const o of orphans) {
+      const d = q(
+        `SELECT d.* FROM metric_values v JOIN metric_definitions d ON d.id = v.metric_definition_id AND d.root_id = v.root_id WHERE v.id = ?`,
+        [o.id],
+      )[0];
+      expect(d).toMatchObject({
+        id: o.metric_definition_id,
+        name: `Recovered metric ${o.metric_definition_id}`,
+        activity_id: o.activity_definition_id,
+        is_active: 0,
+        recovered_from_legacy: 1,
+        deleted_at: null,
+      });
+    }
+    expect(q(`SELECT count(*) AS n FROM metric_definitions WHERE recovered_from_legacy = 1`)[0].n).toBe(19);
+    expect(run.report!.recovered.filter((r) => r.table === 'metric_definitions')).toHaveLength(19);
+    expect(q(`SELECT count(*) AS n FROM metric_values v JOIN metric_definitions d ON d.id = v.metric_definition_id AND d.root_id = v.root_id`)[0].n).toBe(116);
+  });
+
+  it('keeps every value byte-equal, or converted without loss (timestamps), except the reported repairs', () => {
+    const renamed = new Map(run.report!.repairs.filter((r) => r.what.startsWith('duplicate name')).map((r) => [r.id, r.what]));
+    const cleared = new Map(run.report!.repairs.filter((r) => r.what.includes('cleared')).map((r) => [r.id, r.what]));
+    for (const t of TABLES) {
+      const newCols = new Set(q(`PRAGMA table_info(${t})`).map((c) => c.name));
+      const legacyCols = source(`PRAGMA table_info(${t})`).map((c) => c.name as string).filter((c) => newCols.has(c) && c !== 'root_id');
+      for (const old of source(`SELECT * FROM ${t}`)) {
+        const now = t === 'practice_session_goals'
+          ? q(`SELECT * FROM ${t} WHERE practice_session_id = ? AND short_term_goal_id = ?`, [old.practice_session_id, old.short_term_goal_id])[0]
+          : q(`SELECT * FROM ${t} WHERE id = ?`, [old.id])[0];
+        expect(now).toBeDefined();
+        for (const c of legacyCols) {
+          const where = `${t}.${c} of ${old.id ?? old.practice_session_id}`;
+          if (c === 'name' && renamed.has(old.id)) {
+            expect(renamed.get(old.id)).toBe(`duplicate name "${old.name}" renamed to "${now.name}"`);
+          } else if (cleared.has(old.id) && (c === 'template_id' || c === 'group_id' || c === 'session_template_id')) {
+            expect({ where, now: now[c] }).toEqual({ where, now: null });
+          } else if (TIMESTAMPS.has(c) && old[c] !== null) {
+            const expected = t === 'program_blocks' ? old[c] : normalizeTimestamp(old[c]);
+            expect({ where, value: now[c] }).toEqual({ where, value: expected });
+            if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/.test(old[c])) expect(now[c]).toBe(old[c]);
+          } else if (c === 'created_at' || c === 'updated_at') {
+            expect(now[c]).toEqual(expect.any(String)); // NULL in the file: filled from the row or its parent
+          } else {
+            expect({ where, value: now[c] }).toEqual({ where, value: old[c] });
+          }
+        }
+      }
+    }
+  });
+
+  it('backfills root_id from the tree for every row; children share their parent root', () => {
+    for (const n of run.report!.nullRootIds) expect(n).toEqual({ table: n.table, count: 0 });
+    const goalsWithoutRoot = source(`SELECT count(*) AS n FROM goals WHERE root_id IS NULL`)[0].n;
+    expect(goalsWithoutRoot).toBeGreaterThan(0);
+    const tree = q(
+      `WITH RECURSIVE up(id, top) AS (SELECT id, id FROM goals WHERE parent_id IS NULL
+         UNION ALL SELECT g.id, up.top FROM goals g JOIN up ON g.parent_id = up.id)
+       SELECT count(*) AS n FROM up JOIN goals g ON g.id = up.id JOIN goals t ON t.id = up.top WHERE g.root_id <> t.root_id`,
+    );
+    expect(tree[0].n).toBe(0);
+    expect(run.report!.foreignKeyProblems).toBe(0);
+    expect(run.report!.integrityCheck).toBe('ok');
+    // Sessions whose fractal was deleted in Flask keep their root id, now a recovered root.
+    expect(q(`SELECT root_id FROM goals WHERE id = '562751f8-7f1e-482b-b76f-40c94b85b1d6'`)[0].root_id).toBe('e82684f8-6253-4457-89f6-8e068d74816f');
+    expect(q(`SELECT count(*) AS n FROM goals WHERE id = root_id AND parent_id IS NULL`)[0].n).toBe(8);
+  });
+
+  it('loads every adopted row through the entities (valid dates, parseable JSON)', async () => {
+    const ds = db.newDataSource();
+    await ds.initialize();
+    try {
+      for (const entity of ENTITIES) {
+        const repo = ds.getRepository(entity);
+        const rows = await repo.find({ withDeleted: true } as never);
+        for (const row of rows as Row[]) {
+          for (const [k, v] of Object.entries(row)) {
+            if (v instanceof Date) expect({ entity: repo.metadata.tableName, k, valid: !Number.isNaN(v.getTime()) }).toEqual({ entity: repo.metadata.tableName, k, valid: true });
+          }
+        }
+      }
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('ends at the fresh schema, and a second run is a no-op', async () => {
+    expect(normalizedSchema(db.location)).toEqual(await freshMigratedSchema());
+    const again = await migrate(db);
+    expect(again.executed).toEqual([]);
+    expect(again.lines.join('\n')).toContain('Nothing was changed');
+  });
+
+  it('hands the roots to LEGACY_OWNER_EMAIL, creating that account without a password', async () => {
+    const other = await legacyDatabase(SHARED_FILE);
+    process.env.LEGACY_OWNER_EMAIL = '  Will@Example.COM ';
+    try {
+      const r = await migrate(other);
+      expect(r.report!.owner).toMatchObject({ email: 'will@example.com', created: true, placeholder: false, roots: 8 });
+      const users = readAll(other.location, `SELECT * FROM users`);
+      expect(users).toHaveLength(1);
+      expect(users[0]).toMatchObject({ email: 'will@example.com', password_hash: null, is_active: 1 });
+      expect(readAll(other.location, `SELECT count(*) AS n FROM goals WHERE user_id = ?`, [users[0].id])[0].n).toBe(8);
+      expect(r.lines.join('\n')).toContain('will@example.com');
+    } finally {
+      delete process.env.LEGACY_OWNER_EMAIL;
+      await other.drop();
+    }
+  });
+
+  it('runs through the real CLI: npm run migration:run, a report, progress lines, a backup; then nothing to do', () => {
+    const dir = tempDir('fg-legacy-cli-');
+    const file = path.join(dir, 'goals_dev.db');
+    fs.copyFileSync(SHARED_FILE, file);
+    fs.chmodSync(file, 0o644);
+    const env = { ...process.env, DATABASE_PATH: file, BACKUP_DIR: path.join(dir, 'backups'), APP_ENV: 'development' };
+    delete env.LEGACY_OWNER_EMAIL;
+    try {
+      const first = spawnSync('npm', ['run', '--silent', 'migration:run'], { cwd: PROJECT, env, encoding: 'utf8', timeout: 120_000 });
+      expect({ status: first.status, err: first.status === 0 ? '' : first.stderr }).toEqual({ status: 0, err: '' });
+      expect(first.stdout).toContain('Detected shape: 2');
+      expect(first.stdout).toMatch(/metric_values\s+116\s+116\s+0\s+ok/);
+      expect(first.stdout).toMatch(/Backup written: .*backups/);
+      expect(first.stderr).toMatch(/^adopt: \d+% /m); // not a terminal: plain lines
+      expect(fs.readdirSync(path.join(dir, 'backups'))).toHaveLength(1);
+      const second = spawnSync('npm', ['run', '--silent', 'migration:run'], { cwd: PROJECT, env, encoding: 'utf8', timeout: 120_000 });
+      expect(second.status).toBe(0);
+      expect(second.stdout).toContain('Nothing was changed');
+      expect(fs.readdirSync(path.join(dir, 'backups'))).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
