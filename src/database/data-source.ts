@@ -2,7 +2,7 @@ import { DataSource, DataSourceOptions, Migration } from 'typeorm';
 import { MIGRATIONS, LEGACY_PREFIX, LEGACY_TABLES } from '../../migrations';
 import { AppConfig } from '../config/env';
 import { ENTITIES } from './entities';
-import { assertSqliteFile, guardedMigration, migrationStatus, SafeRunOptions } from './safe-migrations';
+import { assertFractalGoalsFile, assertSqliteFile, guardedMigration, migrationStatus, SafeRunOptions } from './safe-migrations';
 
 export function dataSourceOptions(config: Pick<AppConfig, 'database' | 'pg'>): DataSourceOptions {
   const common = {
@@ -58,7 +58,10 @@ export class SafeDataSource extends DataSource {
   safeRunOptions: SafeRunOptions = {};
 
   override async initialize(): Promise<this> {
-    if (this.options.type === 'better-sqlite3') assertSqliteFile(this.options.database as string);
+    if (this.options.type === 'better-sqlite3') {
+      assertSqliteFile(this.options.database as string);
+      assertFractalGoalsFile(this.options.database as string);
+    }
     return super.initialize();
   }
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { DataSource, Migration, QueryRunner } from 'typeorm';
 import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor';
 
@@ -78,6 +79,31 @@ async function knownTables(ds: DataSource): Promise<Set<string>> {
   return names;
 }
 
+function refuseWithoutGoals(present: string[]): void {
+  // Only bookkeeping left (a reverted InitialSchema keeps its migrations table): treat as empty.
+  const own = present.filter((t) => !BOOKKEEPING.has(t));
+  if (own.length > 0 && !present.includes('goals')) {
+    throw new MigrationRefused(
+      `This SQLite file is not a Fractal Goals database (no goals table; found: ${present.join(', ')}). Nothing was changed.`,
+    );
+  }
+}
+
+/**
+ * Refuses another application's SQLite file before TypeORM opens it: opening it read-write
+ * would already change it (the driver switches the journal to WAL).
+ */
+export function assertFractalGoalsFile(file: string): void {
+  if (!fs.existsSync(file) || fs.statSync(file).size === 0) return;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[];
+    refuseWithoutGoals(rows.map((r) => r.name));
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Refuses a database we must not touch: another application's SQLite file, or one migrated
  * by a newer version of this code (it records migrations we do not have).
@@ -92,14 +118,10 @@ export async function preflight(ds: DataSource, qr: QueryRunner, legacyTables: s
   const legacy = new Set(legacyTables);
   const foreign = present.filter((t) => !ours.has(t) && !legacy.has(t));
   const looksLikeFlask = present.includes('goals') && !present.includes('migrations');
-  // Only bookkeeping left (a reverted InitialSchema keeps its migrations table): treat as empty.
-  const own = present.filter((t) => !BOOKKEEPING.has(t));
-  if (own.length > 0 && !present.includes('goals')) {
-    throw new MigrationRefused(
-      `This SQLite file is not a Fractal Goals database (no goals table; found: ${present.join(', ')}). Nothing was changed.`,
-    );
-  }
-  if (foreign.length > 0 && (looksLikeFlask || present.includes('migrations'))) {
+  refuseWithoutGoals(present);
+  // With our migrations table, the recorded names decide (below): our migrations may create
+  // tables that have no entity (idempotency_keys), and those must not block the next run.
+  if (foreign.length > 0 && looksLikeFlask) {
     throw new MigrationRefused(
       `This SQLite file has tables that are not Fractal Goals tables (${foreign.join(', ')}). Nothing was changed.`,
     );

@@ -9,6 +9,7 @@ import { cleanEnv, PROJECT_ROOT, schemaSnapshot, seedRoot, tableContents, tsNode
 describeDb(`a migration killed with SIGKILL (${ENGINE})`, () => {
   let db: TestDatabase & { dataSource: SafeDataSource };
   beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
     db = await createMigratedDatabase();
   });
   afterAll(async () => db?.drop());

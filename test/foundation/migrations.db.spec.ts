@@ -93,6 +93,10 @@ async function appliedNames(ds: SafeDataSource): Promise<string[]> {
 }
 
 describeDb(`migrations (${ENGINE})`, () => {
+  // TypeORM and the migrations report to the console; these tests read results instead.
+  beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
   describe.each(MIGRATIONS.map((m, i) => [new m().name ?? m.name, i] as [string, number]))('%s', (_name, index) => {
     let db: TestDatabase;
     beforeAll(async () => {
@@ -262,7 +266,44 @@ describeDb(`migrations (${ENGINE})`, () => {
       });
     });
 
+    it('a table that a migration created without an entity does not block the next run', async () => {
+      await withDataSource(db, [...MIGRATIONS, CreatesTable], async (ds) => ds.runMigrations());
+      await withDataSource(db, [...MIGRATIONS, CreatesTable, AddsColumn], async (ds) => {
+        expect((await ds.runMigrations()).map((m) => m.name)).toEqual(['AddsColumn1900000000004']);
+        await ds.undoLastMigration();
+      });
+      await withDataSource(db, [...MIGRATIONS, CreatesTable], async (ds) => {
+        await ds.undoLastMigration();
+        expect(await userTables(ds)).not.toContain('created_then_rolled_back');
+      });
+    });
+
     if (ENGINE === 'sqlite') {
+      it('refuses, changing nothing, a database that records a migration this code does not know', async () => {
+        await withDataSource(db, [...MIGRATIONS, AddsColumn], async (ds) => ds.runMigrations());
+        await withDataSource(db, [...MIGRATIONS], async (ds) => {
+          const before = await schemaSnapshot(ds);
+          await expect(ds.runMigrations()).rejects.toThrow(/migrated by a newer version \(unknown migrations: AddsColumn1900000000004\)/);
+          await expect(ds.undoLastMigration()).rejects.toThrow(/newer version/);
+          expect(await schemaSnapshot(ds)).toEqual(before);
+        });
+        await withDataSource(db, [...MIGRATIONS, AddsColumn], async (ds) => ds.undoLastMigration());
+      });
+
+      it('refuses, changing nothing, another application\'s SQLite file', async () => {
+        const other = path.join(path.dirname(db.backupDir), 'other-app.db');
+        const raw = new Database(other);
+        raw.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');`);
+        raw.close();
+        const before = fs.readFileSync(other);
+        const ds = new SafeDataSource({ ...dataSourceOptions({ ...db.config, database: { engine: 'sqlite', location: other, display: other } }) } as ConstructorParameters<typeof SafeDataSource>[0]);
+        ds.safeRunOptions = { backupDir: db.backupDir, log: () => undefined };
+        // Refused before the file is opened for writing: even its journal mode stays as it was.
+        await expect(ds.initialize()).rejects.toThrow(/not a Fractal Goals database \(no goals table; found: customers\)/);
+        expect(ds.isInitialized).toBe(false);
+        expect(fs.readFileSync(other).equals(before)).toBe(true);
+      });
+
       it('a migration that leaves a broken foreign key fails foreign_key_check and is rolled back', async () => {
         await withDataSource(db, [...MIGRATIONS, BreaksForeignKeys], async (ds) => {
           await expect(ds.runMigrations()).rejects.toThrow(/foreign_key_check failed/);
