@@ -2,7 +2,7 @@ import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/co
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../tenancy/request-context';
-import { INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
+import { ACCOUNT_UNAVAILABLE, INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
 import { LoginDto, RegisterDto } from './auth.dto';
 import { PasswordService } from './password.service';
 import { TokenPair, TokenService } from './token.service';
@@ -70,7 +70,9 @@ export class AuthService {
   }
 
   async me(auth: AuthUser): Promise<UserView> {
-    const user = await this.users.findOneByOrFail({ id: auth.id });
+    const user = await this.users.findOneBy({ id: auth.id });
+    // Deleted between the guard's check and this read: the same answer the guard would give.
+    if (!user) throw new UnauthorizedException(ACCOUNT_UNAVAILABLE);
     return toUserView(user);
   }
 
