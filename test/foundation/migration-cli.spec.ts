@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../migrations';
+import { Client } from 'pg';
+import { PG_AVAILABLE, pgUrlFor, PG_URL } from '../helpers/db';
 import { cleanEnv, listFiles, npmRun, projectCopy, Run, run } from './helpers';
 
 /**
@@ -112,5 +114,51 @@ describe('migration CLI (real processes, SQLite)', () => {
     expect(again.stdout).toMatch(/Backup written: .*\/backups\/goals_dev\./);
     expect(applied()).toEqual(NAMES);
     expect(schema()).toEqual(schemaBefore);
+  });
+});
+
+/** The same commands against PostgreSQL through DATABASE_URL (skipped when PostgreSQL is unreachable). */
+(PG_AVAILABLE ? describe : describe.skip)('migration CLI (real processes, PostgreSQL)', () => {
+  const name = `fg_cli_${process.pid}_${Date.now()}`;
+  let project: { dir: string; remove(): void };
+  const admin = async (text: string) => {
+    const c = new Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(text);
+    } finally {
+      await c.end();
+    }
+  };
+  beforeAll(async () => {
+    project = projectCopy();
+    await admin(`CREATE DATABASE "${name}"`);
+  });
+  afterAll(async () => {
+    project?.remove();
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('show lists pending, run applies, revert undoes the last, show lists it pending again', async () => {
+    const env = cleanEnv({ DATABASE_URL: pgUrlFor(name) });
+    const target = `[typeorm] environment=development database=postgres ${pgUrlFor(name)}`;
+    const show = await npmRun(project.dir, 'migration:show', env);
+    expect(show.stderr.split('\n')[0]).toBe(target);
+    expect(show.stdout.trim().split('\n')).toEqual([...NAMES.map((n) => `[ ] ${n}`), `${NAMES.length} migration(s) pending.`]);
+
+    const up = await npmRun(project.dir, 'migration:run', env);
+    expect({ code: up.code, out: up.output }).toEqual({ code: 0, out: up.output });
+    expect(up.stdout).toMatch(/Applied: /);
+
+    const down = await npmRun(project.dir, 'migration:revert', env);
+    expect({ code: down.code, out: down.output }).toEqual({ code: 0, out: down.output });
+    expect(down.stdout).toMatch(new RegExp(`Reverted: ${NAMES[NAMES.length - 1]}\\.`));
+
+    const again = await npmRun(project.dir, 'migration:show', env);
+    expect(again.stdout.trim().split('\n')).toEqual([
+      ...NAMES.slice(0, -1).map((n) => `[X] ${n}`),
+      `[ ] ${NAMES[NAMES.length - 1]}`,
+      '1 migration(s) pending.',
+    ]);
   });
 });
