@@ -19,6 +19,6 @@ export async function signUp(app: NestFastifyApplication, email: string, passwor
   return l.json() as { accessToken: string; refreshToken: string; tokenType: string; expiresIn: number };
 }
 
-export function me(app: NestFastifyApplication, authorization?: string) {
-  return app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization === undefined ? {} : { authorization } });
+export function me(app: NestFastifyApplication, authorization?: string, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization === undefined ? headers : { ...headers, authorization } });
 }

@@ -191,6 +191,19 @@ describeDb('the authentication guard contract', () => {
     expect(ctx.rootId).toBeUndefined();
   });
 
+  it('over HTTP, the context carries the request id that X-Request-Id (and the log) shows', async () => {
+    const { accessToken } = await signUp(t.app, 'context3@example.com');
+    const spy = jest.spyOn(RequestContext, 'forUser');
+    try {
+      const given = await me(t.app, `Bearer ${accessToken}`, { 'x-request-id': 'client-req-77' });
+      const generated = await me(t.app, `Bearer ${accessToken}`);
+      expect(given.headers['x-request-id']).toBe('client-req-77');
+      expect(spy.mock.calls.map((c) => c[0])).toEqual(['client-req-77', generated.headers['x-request-id']]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('falls back to the Fastify request id when pino set none', async () => {
     const { accessToken } = await signUp(t.app, 'context2@example.com');
     const request: Record<string, unknown> = { id: 'fastify-7', raw: {}, headers: { authorization: `Bearer ${accessToken}` } };
