@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { AuthUser } from '../tenancy/request-context';
 import { ACCOUNT_UNAVAILABLE, INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
 import { LoginDto, RegisterDto } from './auth.dto';
@@ -22,6 +23,7 @@ export class AuthService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserView> {
@@ -32,7 +34,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(dto.password);
     const user = this.users.create({ email: dto.email, displayName: dto.displayName ?? null, passwordHash, role: 'user', isActive: true });
     try {
-      await this.users.save(user);
+      await this.unitOfWork.write(() => this.users.save(user));
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictException(EMAIL_TAKEN);
       throw err;
@@ -55,18 +57,20 @@ export class AuthService {
 
     const changes: Partial<User> = { lastLoginAt: new Date() };
     if (this.passwords.needsRehash(user.passwordHash!)) changes.passwordHash = await this.passwords.hash(dto.password);
-    await this.users.update({ id: user.id }, changes);
-    return this.tokens.issue(user.id);
+    return this.unitOfWork.write(async () => {
+      await this.users.update({ id: user.id }, changes);
+      return this.tokens.issue(user.id);
+    });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const result = await this.tokens.rotate(refreshToken, (userId) => this.isActive(userId));
+    const result = await this.unitOfWork.write(() => this.tokens.rotate(refreshToken, (userId) => this.isActive(userId)));
     if (!result.ok) throw new UnauthorizedException(INVALID_REFRESH);
     return result.pair;
   }
 
   logout(refreshToken: string): Promise<void> {
-    return this.tokens.revoke(refreshToken);
+    return this.unitOfWork.write(() => this.tokens.revoke(refreshToken));
   }
 
   async me(auth: AuthUser): Promise<UserView> {

@@ -1,0 +1,51 @@
+import { User } from '../../src/auth/user.entity';
+import { UnitOfWork } from '../../src/database/unit-of-work';
+import { register } from '../auth/helpers';
+import { createTestApp, describeDb, TestApp } from '../helpers/db';
+
+/**
+ * better-sqlite3 gives TypeORM one connection. A write that ran while another request's
+ * transaction was open would silently join it, and vanish with its rollback.
+ */
+describeDb('unit of work', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it("keeps an account write out of another request's transaction that rolls back", async () => {
+    const uow = t.app.get(UnitOfWork);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const failing = uow
+      .run({}, async (manager) => {
+        await manager.query(`UPDATE users SET display_name = 'x' WHERE 1 = 0`);
+        await gate;
+        throw new Error('rolled back on purpose');
+      })
+      .catch((err: Error) => err.message);
+    const registering = register(t.app, 'late@example.com');
+    await new Promise((r) => setTimeout(r, 400));
+    release();
+    expect(await failing).toBe('rolled back on purpose');
+    expect((await registering).statusCode).toBe(201);
+    expect(await t.db.dataSource.getRepository(User).countBy({ email: 'late@example.com' })).toBe(1);
+  });
+
+  it('runs queued units one at a time, in order, each in its own transaction', async () => {
+    const uow = t.app.get(UnitOfWork);
+    const order: string[] = [];
+    await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        uow.run({}, async () => {
+          order.push(`${name}:start`);
+          await new Promise((r) => setTimeout(r, 20));
+          order.push(`${name}:end`);
+        }),
+      ),
+    );
+    if (!uow.isPostgres) expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end']);
+    else expect(order.sort()).toEqual(['a:end', 'a:start', 'b:end', 'b:start', 'c:end', 'c:start']);
+  });
+});
