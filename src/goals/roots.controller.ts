@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Versioned } from '../http/etag';
+import { Idempotent } from '../http/idempotency';
 import { PageQuery } from '../http/pagination';
 import { Ctx } from '../tenancy/ctx.decorator';
 import { RequestContext } from '../tenancy/request-context';
 import { TenantRoute, UserRoute } from '../tenancy/route.decorators';
 import { AllowDeletedRoot } from '../tenancy/tenant.guard';
 import { CreateRootDto, UpdateRootDto } from './dto/root.dto';
+import { Goal } from './goal.entity';
 import { RootsService } from './roots.service';
 
 @UserRoute()
@@ -18,6 +21,7 @@ export class RootsController {
   }
 
   @Post()
+  @Idempotent()
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateRootDto) {
     return this.roots.create(ctx, dto);
   }
@@ -29,17 +33,20 @@ export class RootController {
   constructor(private readonly roots: RootsService) {}
 
   @Get()
+  @Versioned(Goal, 'rootId')
   get(@Ctx() ctx: RequestContext) {
     return this.roots.get(ctx);
   }
 
   @Patch()
+  @Versioned(Goal, 'rootId')
   update(@Ctx() ctx: RequestContext, @Body() dto: UpdateRootDto) {
     return this.roots.update(ctx, dto);
   }
 
   @Delete()
   @HttpCode(204)
+  @Versioned(Goal, 'rootId')
   async remove(@Ctx() ctx: RequestContext): Promise<void> {
     await this.roots.remove(ctx);
   }
