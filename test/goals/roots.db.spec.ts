@@ -123,4 +123,33 @@ describeDb('roots', () => {
     expect(malformed.statusCode).toBe(404);
     expect(malformed.json()).toEqual(unknown.json());
   });
+
+  it('carries the version as an ETag and refuses a stale If-Match with 412, changing nothing', async () => {
+    const id = (await req('POST', '/api/roots', { name: 'Versioned' })).json().id;
+    const got = await req('GET', `/api/roots/${id}`);
+    expect(got.headers.etag).toBe('"1"');
+    const headers = (etag: string) => ({ authorization: `Bearer ${token}`, 'if-match': etag });
+    const ok = await t.app.inject({ method: 'PATCH', url: `/api/roots/${id}`, headers: headers('"1"'), payload: { name: 'Versioned 2' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers.etag).toBe('"2"');
+    const stale = await t.app.inject({ method: 'PATCH', url: `/api/roots/${id}`, headers: headers('"1"'), payload: { name: 'Lost update' } });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json()).toMatchObject({ statusCode: 412, error: 'Precondition Failed' });
+    expect((await req('GET', `/api/roots/${id}`)).json()).toMatchObject({ name: 'Versioned 2', version: 2 });
+  });
+
+  it('honours an Idempotency-Key on POST: a retry replays, another body with the key answers 422', async () => {
+    const post = (payload: object, key: string) =>
+      t.app.inject({ method: 'POST', url: '/api/roots', headers: { authorization: `Bearer ${token}`, 'idempotency-key': key }, payload });
+    const first = await post({ name: 'Once only' }, 'key-1');
+    const retry = await post({ name: 'Once only' }, 'key-1');
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json().id).toBe(first.json().id);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect((await post({ name: 'Something else' }, 'key-1')).statusCode).toBe(422);
+    const names = (await req('GET', '/api/roots?limit=200')).json().items.map((r: { name: string }) => r.name);
+    expect(names.filter((n: string) => n === 'Once only')).toHaveLength(1);
+    expect(names).not.toContain('Something else');
+  });
 });
