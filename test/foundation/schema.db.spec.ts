@@ -346,7 +346,7 @@ describeDb(`schema (${ENGINE})`, () => {
       expect(Math.abs(row.created - t0)).toBeLessThan(5000);
     });
 
-    it('are set on a repository insert, and updated_at moves on update() and on a QueryBuilder update', async () => {
+    it('are set on a repository insert, and updated_at moves on update(), a QueryBuilder update, save() and softDelete()', async () => {
       const repo = ds.getRepository(Goal);
       const saved = await repo.save(repo.create({ rootId: a.rootId, parentId: a.rootId, type: 'MidTermGoal', name: 'audited' } as Partial<Goal>));
       const inserted = await read(saved.id);
@@ -366,9 +366,17 @@ describeDb(`schema (${ENGINE})`, () => {
       expect(afterQb.updated).toBeGreaterThan(afterUpdate.updated);
 
       await tick();
+      // save() of a freshly loaded entity: TypeORM diffs a stale one against the row and writes its old updated_at and version back.
+      const loaded = (await repo.findOneBy({ id: saved.id }))!;
+      loaded.name = 'renamed by save()';
+      await repo.save(loaded);
+      const afterSave = await read(saved.id);
+      expect(afterSave.updated).toBeGreaterThan(afterQb.updated);
+
+      await tick();
       await repo.softDelete({ id: saved.id });
       const afterSoftDelete = await read(saved.id);
-      expect(afterSoftDelete.updated).toBeGreaterThan(afterQb.updated);
+      expect(afterSoftDelete.updated).toBeGreaterThan(afterSave.updated);
     });
   });
 });
