@@ -1,105 +1,120 @@
 /**
  * What the authentication guard, the tenant guard and the request context cost.
- * Runs GET /api/roots/:rootId (token verified, user loaded, root resolved, context built)
- * against /bench/unguarded/:rootId, which calls the same service with a context built by hand,
- * in one process and one run, alternating rounds so that drift hits both alike.
  *
- *   npx ts-node --transpile-only bench/tenancy-guard.ts            # SQLite
- *   DB_ENGINE=postgres npx ts-node --transpile-only bench/tenancy-guard.ts
- * Options (env): BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10).
+ * Two server processes serve the same app on the same kind of database. In one, GET
+ * /api/roots/:rootId runs as in production: the token is verified, the user loaded, the root
+ * resolved to its owner and the context built. In the other, both guards are replaced by a stub
+ * that puts a ready-made context on the request, and nothing else changes. autocannon (in this
+ * process, so that it shares neither server's event loop) loads them in alternating rounds.
+ *
+ *   npx ts-node --transpile-only bench/tenancy-guard.ts                        # SQLite
+ *   DB_ENGINE=postgres npx ts-node --transpile-only bench/tenancy-guard.ts     # PostgreSQL
+ * Env: BENCH_SECONDS per round (default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10).
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
-import { Controller, Get, Module, Param } from '@nestjs/common';
-import { Public } from '../src/auth/public.decorator';
-import { RootsService } from '../src/goals/roots.service';
-import { GoalsModule } from '../src/goals/goals.module';
-import { RequestContext } from '../src/tenancy/request-context';
+import { ChildProcess, fork } from 'node:child_process';
 import { createApp } from '../src/app.factory';
+import { AuthGuard } from '../src/auth/auth.guard';
+import { CONTEXT_KEY, RequestContext, USER_KEY } from '../src/tenancy/request-context';
+import { TenantGuard } from '../src/tenancy/tenant.guard';
 import { createMigratedDatabase } from '../test/helpers/db';
 
-const benchUser = { id: '', email: 'bench@example.com', role: 'user' as const };
+type Mode = 'guarded' | 'unguarded';
+const PASSWORD = 'bench password 123';
 
-@Public()
-@Controller('bench/unguarded')
-class UnguardedController {
-  constructor(private readonly roots: RootsService) {}
-
-  @Get(':rootId')
-  get(@Param('rootId') rootId: string) {
-    return this.roots.get(RequestContext.forUser('bench', benchUser).withRoot(rootId));
-  }
+/** The unguarded server: the guards hand over the context the real ones would have built. */
+function stubGuards(user: { id: string; email: string; role: 'user' }): void {
+  AuthGuard.prototype.canActivate = async function (context) {
+    const request = context.switchToHttp().getRequest();
+    request[USER_KEY] = user;
+    request[CONTEXT_KEY] = RequestContext.forUser(String(request.id), user);
+    return true;
+  };
+  TenantGuard.prototype.canActivate = async function (context) {
+    const request = context.switchToHttp().getRequest();
+    request[CONTEXT_KEY] = (request[CONTEXT_KEY] as RequestContext).withRoot(request.params.rootId);
+    return true;
+  };
 }
 
-@Module({ imports: [GoalsModule], controllers: [UnguardedController] })
-class BenchModule {}
+async function serve(mode: Mode): Promise<void> {
+  const db = await createMigratedDatabase({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_IP: '1000', AUTH_RATE_LIMIT_ACCOUNT: '1000' });
+  let app = await createApp({ config: db.config, dataSource: db.dataSource });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = await app.getUrl();
+  const post = (url: string, body: unknown, token?: string) =>
+    fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
+  const user = await post('/api/auth/register', { email: 'bench@example.com', password: PASSWORD });
+  const { accessToken } = await post('/api/auth/login', { email: 'bench@example.com', password: PASSWORD });
+  const root = await post('/api/roots', { name: 'Bench root' }, accessToken);
+  if (mode === 'unguarded') {
+    await app.close();
+    stubGuards({ id: user.id, email: user.email, role: 'user' });
+    const dataSource = db.newDataSource();
+    await dataSource.initialize();
+    app = await createApp({ config: db.config, dataSource });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  }
+  process.send!({ url: `${await app.getUrl()}/api/roots/${root.id}`, token: accessToken });
+  process.on('message', async () => {
+    await app.close();
+    await db.drop();
+    process.exit(0);
+  });
+}
 
-async function hit(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<number> {
-  const result = await autocannon({ url, headers, duration: seconds, connections });
+function start(mode: Mode): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = fork(__filename, [], {
+    env: { ...process.env, BENCH_CHILD: mode },
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { url: string; token: string }) => resolve({ child, ...m }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+}
+
+async function hit(url: string, token: string, seconds: number, connections: number): Promise<number> {
+  const result = await autocannon({ url, headers: { authorization: `Bearer ${token}` }, duration: seconds, connections });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
-}
-
-/** The server runs in a child process, so that the load generator does not share its event loop. */
-async function serve(): Promise<void> {
-  const db = await createMigratedDatabase({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_IP: '1000', AUTH_RATE_LIMIT_ACCOUNT: '1000' });
-  const app = await createApp({ config: db.config, dataSource: db.dataSource, imports: [BenchModule] });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  process.send!({ url: await app.getUrl(), engine: db.engine });
-  process.on('message', async (msg: { userId?: string; stop?: boolean }) => {
-    if (msg.userId) benchUser.id = msg.userId;
-    if (msg.stop) {
-      await app.close();
-      await db.drop();
-      process.exit(0);
-    }
-  });
 }
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-  const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: '1' }, execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const { url: base, engine } = await new Promise<{ url: string; engine: string }>((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
+  const guarded = await start('guarded');
+  const unguarded = await start('unguarded');
   try {
-    const post = (url: string, body: unknown, token?: string) =>
-      fetch(`${base}${url}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      }).then((r) => r.json());
-    await post('/api/auth/register', { email: benchUser.email, password: 'bench password 123' });
-    const { accessToken } = await post('/api/auth/login', { email: benchUser.email, password: 'bench password 123' });
-    const me = await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json());
-    child.send({ userId: me.id });
-    const root = await post('/api/roots', { name: 'Bench root' }, accessToken);
-
-    const guarded: number[] = [];
-    const unguarded: number[] = [];
-    await hit(`${base}/api/roots/${root.id}`, { authorization: `Bearer ${accessToken}` }, 1, connections); // warm-up
-    await hit(`${base}/bench/unguarded/${root.id}`, {}, 1, connections);
+    const results: Record<Mode, number[]> = { guarded: [], unguarded: [] };
+    await hit(guarded.url, guarded.token, 2, connections); // warm-up
+    await hit(unguarded.url, unguarded.token, 2, connections);
     for (let i = 0; i < rounds; i++) {
-      guarded.push(await hit(`${base}/api/roots/${root.id}`, { authorization: `Bearer ${accessToken}` }, seconds, connections));
-      unguarded.push(await hit(`${base}/bench/unguarded/${root.id}`, {}, seconds, connections));
+      results.guarded.push(await hit(guarded.url, guarded.token, seconds, connections));
+      results.unguarded.push(await hit(unguarded.url, unguarded.token, seconds, connections));
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const g = mean(guarded);
-    const u = mean(unguarded);
-    console.log(`engine=${engine} connections=${connections} rounds=${rounds}x${seconds}s`);
-    console.log(`guarded   GET /api/roots/:rootId   ${g.toFixed(0)} req/s  (${guarded.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`unguarded same service call       ${u.toFixed(0)} req/s  (${unguarded.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`guard + context cost: ${((1 - g / u) * 100).toFixed(1)}% of throughput (ratio ${(g / u).toFixed(3)})`);
+    const g = mean(results.guarded);
+    const u = mean(results.unguarded);
+    console.log(`engine=${process.env.DB_ENGINE === 'postgres' ? 'postgres' : 'sqlite'} connections=${connections} rounds=${rounds}x${seconds}s`);
+    console.log(`guarded    GET /api/roots/:rootId  ${g.toFixed(0)} req/s  (${results.guarded.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`unguarded  GET /api/roots/:rootId  ${u.toFixed(0)} req/s  (${results.unguarded.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`guards + context cost ${((1 - g / u) * 100).toFixed(1)}% of throughput (ratio ${(g / u).toFixed(3)})`);
   } finally {
-    child.send({ stop: true });
+    guarded.child.send('stop');
+    unguarded.child.send('stop');
   }
 }
 
-(process.env.BENCH_CHILD ? serve() : main()).catch((err) => {
+const child = process.env.BENCH_CHILD as Mode | undefined;
+(child ? serve(child) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });
