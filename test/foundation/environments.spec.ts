@@ -63,7 +63,7 @@ describe('environments (real processes)', () => {
     expect(listFiles(data).filter((f) => f.startsWith('goals.db'))).toEqual(['goals.db']);
   };
 
-  it('APP_ENV=prod or 'dev ' makes the service and the migration CLI exit non-zero, listing the valid values', async () => {
+  it('APP_ENV=prod or "dev " makes the service and the migration CLI exit non-zero, listing the valid values', async () => {
     const before = listFiles(data);
     // Few processes, all at once: resolveAppEnv's other cases are unit-tested in config.spec.ts.
     const runs = await Promise.all(
