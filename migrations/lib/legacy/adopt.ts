@@ -61,6 +61,7 @@ class Adoption {
       integrityCheck: '',
       foreignKeyProblems: 0,
       seconds: 0,
+      steps: [],
     };
   }
 
@@ -100,7 +101,9 @@ class Adoption {
 
   async step<T>(name: string, weight: number, fn: () => Promise<T>): Promise<T> {
     this.out.progress((this.done / this.total) * 100, name);
+    const t = Date.now();
     const result = await fn();
+    this.report.steps.push({ step: name, seconds: (Date.now() - t) / 1000 });
     this.done += weight;
     this.out.progress((this.done / this.total) * 100, name);
     if (adoptionTestHooks.failAfter === name) throw new Error(`Injected failure after step "${name}"`);

@@ -36,6 +36,7 @@ export interface AdoptionReport {
   integrityCheck: string;
   foreignKeyProblems: number;
   seconds: number;
+  steps: { step: string; seconds: number }[];
 }
 
 export interface AdoptionOutput {
@@ -127,5 +128,6 @@ export function printReport(r: AdoptionReport, log: (line: string) => void): voi
     line(`Owner: the ${o.roots} legacy root(s) now belong to the existing account ${o.email}.`);
     line('  Log in as that account (POST /api/auth/login) and list the roots with GET /api/roots.');
   }
+  line(`Steps: ${r.steps.map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(', ')}`);
   line(`Adoption finished in ${r.seconds.toFixed(2)} s, inside the migration transaction (nothing is kept if anything fails).`);
 }

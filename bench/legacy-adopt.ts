@@ -1,0 +1,56 @@
+/**
+ * Adopts a generated Flask-era file through the real migration path (guardedMigration:
+ * backup, one transaction, checks) and prints the seconds and the peak RSS.
+ *
+ *   npx ts-node --transpile-only bench/legacy-generate.ts /tmp/fg-legacy-bench.db
+ *   npx ts-node --transpile-only bench/legacy-adopt.ts /tmp/fg-legacy-bench.db
+ *
+ * The source file is copied first, so the benchmark can be run again on the same input.
+ */
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { lastAdoptionReport } from '../migrations/lib/legacy/report';
+import { loadConfig } from '../src/config/env';
+import { createDataSource } from '../src/database/data-source';
+
+async function main(): Promise<void> {
+  const source = process.argv[2] ?? '/tmp/fg-legacy-bench.db';
+  if (!fs.existsSync(source)) throw new Error(`${source} does not exist: run bench/legacy-generate.ts first`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-adopt-bench-'));
+  const file = path.join(dir, 'goals.db');
+  fs.copyFileSync(source, file);
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  try {
+    const config = loadConfig({ APP_ENV: 'development', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
+    const ds = createDataSource(config);
+    ds.safeRunOptions = { backupDir: path.join(dir, 'backups') };
+    const started = process.hrtime.bigint();
+    await ds.initialize();
+    await ds.runMigrations();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await ds.destroy();
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    // ru_maxrss is the kernel's own peak for this process (KiB on Linux).
+    const maxRss = process.resourceUsage().maxRSS * 1024;
+    const report = lastAdoptionReport();
+    console.log('');
+    console.log(`Adopted ${source} (${(fs.statSync(source).size / 1e6).toFixed(0)} MB)`);
+    console.log(`  migration:run total (open, backup, all migrations, checks, commit): ${seconds.toFixed(1)} s`);
+    console.log(`  of which the adoption itself (inside the transaction, with its checks): ${report?.seconds.toFixed(1)} s`);
+    console.log(`  peak RSS: ${(Math.max(peak, maxRss) / 1024 / 1024).toFixed(0)} MiB`);
+  } finally {
+    clearInterval(sampler);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
