@@ -139,4 +139,24 @@ describePg('the API served as fractal_app (RLS in force) with migrations through
       await owner.end();
     }
   });
+
+  it("raw SQL through the service's own unit of work (the request's transaction) sees and changes only its root", async () => {
+    const carol = await signUp(app, 'carol-rls@example.com');
+    const dan = await signUp(app, 'dan-rls@example.com');
+    const auth = (t: { accessToken: string }) => ({ authorization: `Bearer ${t.accessToken}` });
+    const carolId = (await app.inject({ method: 'GET', url: '/api/auth/me', headers: auth(carol) })).json().id;
+    const carolRoot = (await app.inject({ method: 'POST', url: '/api/roots', headers: auth(carol), payload: { name: 'C' } })).json().id;
+    const danRoot = (await app.inject({ method: 'POST', url: '/api/roots', headers: auth(dan), payload: { name: 'D' } })).json().id;
+
+    const { UnitOfWork } = await import('../../src/database/unit-of-work');
+    const unitOfWork = app.get(UnitOfWork);
+    const seen = await unitOfWork.run({ userId: carolId, rootId: carolRoot }, async (manager) => {
+      const rows: { id: string }[] = await manager.query(`SELECT id FROM goals ORDER BY id`);
+      const updated = await manager.query(`UPDATE goals SET description = 'raw update'`);
+      return { ids: rows.map((r) => r.id), updated: updated[1] as number };
+    });
+    expect(seen).toEqual({ ids: [carolRoot], updated: 1 });
+    const danView = await app.inject({ method: 'GET', url: `/api/roots/${danRoot}`, headers: auth(dan) });
+    expect(danView.json().description).toBeNull();
+  });
 });
