@@ -11,7 +11,7 @@ describeDb('health', () => {
   it('GET /health answers liveness and names the environment and the database', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', environment: 'test', database: t.db.config.database.display });
+    expect(res.json()).toEqual({ status: 'ok', environment: 'test', database: t.config.database.display });
   });
 
   it('GET /health/ready checks the database and that no migration is pending', async () => {

@@ -104,20 +104,41 @@ export async function createMigratedDatabase(env: NodeJS.ProcessEnv = {}): Promi
 
 export interface TestApp {
   app: NestFastifyApplication;
+  /** The config the app runs with (on PostgreSQL: connected as the app role). */
+  config: AppConfig;
   db: TestDatabase & { dataSource: SafeDataSource };
   close(): Promise<void>;
 }
 
 /** The whole API on a fresh migrated database, for Fastify inject() (no port). */
+/** The role the service runs as on PostgreSQL: row-level security applies to it (see the RLS migration). */
+export const PG_APP_ROLE = 'fractal_app';
+
+/**
+ * The whole API on a fresh migrated database, for Fastify inject() (no port). On PostgreSQL
+ * the app connects as the unprivileged role, as in production, so every suite also runs
+ * behind row-level security; `db.dataSource` stays the owner's, for seeding and inspection.
+ */
 export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const { createApp } = await import('../../src/app.factory');
   const db = await createMigratedDatabase(env);
-  const app = await createApp({ config: db.config, dataSource: db.dataSource });
+  let appDataSource = db.dataSource;
+  let config = db.config;
+  if (ENGINE === 'postgres') {
+    const url = new URL(pgUrlFor(db.location));
+    url.username = PG_APP_ROLE;
+    config = loadConfig({ APP_ENV: 'test', DATABASE_URL: url.toString(), LOG_LEVEL: 'silent', ...env });
+    appDataSource = withBackupDir(createDataSource(config), db.backupDir);
+    await appDataSource.initialize();
+  }
+  const app = await createApp({ config, dataSource: appDataSource });
   return {
     app,
+    config,
     db,
     close: async () => {
       await app.close();
+      if (appDataSource.isInitialized) await appDataSource.destroy();
       await db.drop();
     },
   };
