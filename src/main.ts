@@ -1,8 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory';
 import { ConfigError, describeTarget, loadConfig } from './config/env';
-import { createDataSource } from './database/data-source';
-import { migrateBeforeStart } from './database/migrate';
 
 async function main(): Promise<void> {
   let config;
@@ -16,12 +13,16 @@ async function main(): Promise<void> {
     throw err;
   }
   console.log(`Fractal Goals API: ${describeTarget(config)}`);
+  // Loaded only once the configuration is known to be valid: a bad APP_ENV fails at once.
+  const { createDataSource } = await import('./database/data-source');
+  const { migrateBeforeStart } = await import('./database/migrate');
+  const { createApp } = await import('./app.factory');
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   await migrateBeforeStart(config, dataSource);
   const app = await createApp({ config, dataSource, openApi: true });
   await app.listen({ port: config.port, host: process.env.HOST || '127.0.0.1' });
-  console.log(`Listening on http://${process.env.HOST || '127.0.0.1'}:${config.port}`);
+  console.log(`Listening on ${await app.getUrl()}`);
 }
 
 main().catch((err) => {
