@@ -28,12 +28,16 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig({ APP_ENV: 'development', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
     const ds = createDataSource(config);
-    ds.safeRunOptions = { backupDir: path.join(dir, 'backups') };
     const started = process.hrtime.bigint();
+    const at = () => (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1).padStart(6);
+    // Each line of the runner's own account, stamped with the seconds since the start.
+    ds.safeRunOptions = { backupDir: path.join(dir, 'backups'), log: (line) => console.log(`[${at()} s] ${line}`) };
     await ds.initialize();
     await ds.runMigrations();
+    console.log(`[${at()} s] committed`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await ds.destroy();
+    console.log(`[${at()} s] closed (WAL checkpointed)`);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     // ru_maxrss is the kernel's own peak for this process (KiB on Linux).

@@ -114,8 +114,10 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
        SELECT count(*) AS n FROM up JOIN goals g ON g.id = up.id JOIN goals t ON t.id = up.top WHERE g.root_id <> t.root_id`,
     );
     expect(tree[0].n).toBe(0);
-    expect(run.report!.foreignKeyProblems).toBe(0);
-    expect(run.report!.integrityCheck).toBe('ok');
+    expect(q('PRAGMA foreign_key_check')).toEqual([]);
+    expect(q('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    // The runner's checks over the whole database, before the commit.
+    expect(run.lines.join('\n')).toMatch(/Applied: .*AdoptLegacy1767225600001.* integrity_check ok, foreign_key_check ok\./);
     // Sessions whose fractal was deleted in Flask keep their root id, now a recovered root.
     expect(q(`SELECT root_id FROM goals WHERE id = '562751f8-7f1e-482b-b76f-40c94b85b1d6'`)[0].root_id).toBe('e82684f8-6253-4457-89f6-8e068d74816f');
     expect(q(`SELECT count(*) AS n FROM goals WHERE id = root_id AND parent_id IS NULL`)[0].n).toBe(8);

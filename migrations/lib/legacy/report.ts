@@ -33,8 +33,6 @@ export interface AdoptionReport {
   owner: { email: string; created: boolean; placeholder: boolean; roots: number };
   nullRootIds: { table: string; count: number }[];
   indexCount: number;
-  integrityCheck: string;
-  foreignKeyProblems: number;
   seconds: number;
   steps: { step: string; seconds: number }[];
 }
@@ -111,22 +109,24 @@ export function printReport(r: AdoptionReport, log: (line: string) => void): voi
   line('NULL root_id check:');
   for (const n of r.nullRootIds) line(`  ${n.count === 0 ? 'ok' : 'FAIL'} ${n.table}: ${n.count} NULL root_ids`);
   line(`Indexes: ${r.indexCount}`);
-  line(`integrity_check: ${r.integrityCheck}`);
-  line(`foreign_key_check: ${r.foreignKeyProblems === 0 ? 'ok (0 problems)' : `${r.foreignKeyProblems} problems`}`);
+  line('integrity_check and foreign_key_check: run by the migration runner over the whole database before it commits;');
+  line('  the "Applied: ... integrity_check ok, foreign_key_check ok." line below is their verdict (any problem rolls everything back).');
   line('');
   const o = r.owner;
   if (o.placeholder) {
-    line(`Owner: the ${o.roots} legacy root(s) belong to the disabled placeholder account ${o.email} (no password; it cannot log in).`);
-    line('  To see the data: register your account (POST /api/auth/register), then an admin moves each root to it:');
-    line('  POST /api/admin/roots/<rootId>/transfer {"email": "<your email>"} (GET /api/admin/roots lists them).');
-    line('  Or restore the backup and run the migration again with LEGACY_OWNER_EMAIL=<your email>.');
+    line(`Owner: the ${o.roots} legacy root(s) belong to the disabled placeholder account ${o.email} (no password; nobody can log in as it).`);
   } else if (o.created) {
-    line(`Owner: the ${o.roots} legacy root(s) belong to ${o.email}, created now without a password (none is ever set by default).`);
-    line('  It cannot log in until it has a password: an admin can move the roots to a registered account with');
-    line('  POST /api/admin/roots/<rootId>/transfer, or restore the backup, register that email first and adopt again.');
+    line(`Owner: the ${o.roots} legacy root(s) belong to ${o.email}, created now without a password (none is ever set by default); it cannot log in yet.`);
   } else {
-    line(`Owner: the ${o.roots} legacy root(s) now belong to the existing account ${o.email}.`);
-    line('  Log in as that account (POST /api/auth/login) and list the roots with GET /api/roots.');
+    line(`Owner: the ${o.roots} legacy root(s) now belong to the existing account ${o.email}: log in as it (POST /api/auth/login) and list them (GET /api/roots).`);
+  }
+  if (o.placeholder || o.created) {
+    line('  To see the data, start the service on this database, then:');
+    line('  1. register your account:          POST /api/auth/register {"email", "password"}');
+    line('  2. make it an administrator:       npm run admin:grant -- <your email>   (on the server)');
+    line('  3. list the legacy roots:          GET /api/admin/roots');
+    line('  4. move each one to your account:  POST /api/admin/roots/<rootId>/transfer {"email": "<your email>"}');
+    line('  5. log in and read them:           POST /api/auth/login, then GET /api/roots');
   }
   line(`Steps: ${r.steps.map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(', ')}`);
   line(`Adoption finished in ${r.seconds.toFixed(2)} s, inside the migration transaction (nothing is kept if anything fails).`);

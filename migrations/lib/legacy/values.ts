@@ -7,8 +7,9 @@
  * (the common 6-digit microsecond form stays byte-equal; no digit is ever dropped).
  */
 
-/** The form the Flask app wrote most of the time: kept verbatim, without a call into JS. */
-const CANONICAL_US = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]';
+const DATE_GLOB = '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]';
+const TIME_GLOB = '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]';
+const DIGITS = (n: number) => '[0-9]'.repeat(n);
 
 const TS_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
@@ -78,12 +79,28 @@ export function registerFunctions(db: { function(name: string, opts: object, fn:
 
 const blank = (x: string) => `(${x} IS NULL OR (typeof(${x}) = 'text' AND trim(${x}) = ''))`;
 
+/**
+ * The formats the Flask app, SQLite and the frontend wrote, converted in SQL (no call into JS):
+ * [glob, length, conversion]. Anything else goes through fg_ts, which also handles offsets.
+ */
+const FAST_FORMATS: [string, number, (x: string) => string][] = [
+  [`${DATE_GLOB} ${TIME_GLOB}.${DIGITS(6)}`, 26, (x) => x], // datetime.utcnow(): byte-equal
+  [`${DATE_GLOB}T${TIME_GLOB}.${DIGITS(6)}`, 26, (x) => `substr(${x}, 1, 10) || ' ' || substr(${x}, 12)`],
+  [`${DATE_GLOB} ${TIME_GLOB}.${DIGITS(3)}`, 23, (x) => x],
+  [`${DATE_GLOB} ${TIME_GLOB}`, 19, (x) => `${x} || '.000'`], // CURRENT_TIMESTAMP
+  [`${DATE_GLOB}T${TIME_GLOB}`, 19, (x) => `substr(${x}, 1, 10) || ' ' || substr(${x}, 12) || '.000'`],
+];
+/** The month, day and hour ranges the globs cannot express. */
+const inRange = (x: string) =>
+  `substr(${x}, 6, 2) BETWEEN '01' AND '12' AND substr(${x}, 9, 2) BETWEEN '01' AND '31' AND substr(${x}, 12, 2) <= '23'`;
+const fastMatch = (x: string, [glob, len]: (typeof FAST_FORMATS)[number]) => `(length(${x}) = ${len} AND ${x} GLOB '${glob}' AND ${inRange(x)})`;
+
 /** A timestamp column: NULL and '' read as NULL. */
 export const tsExpr = (x: string) =>
-  `(CASE WHEN ${blank(x)} THEN NULL WHEN ${x} GLOB '${CANONICAL_US}' AND length(${x}) = 26 THEN ${x} ELSE fg_ts(${x}) END)`;
+  `(CASE WHEN ${blank(x)} THEN NULL ${FAST_FORMATS.map((f) => `WHEN ${fastMatch(x, f)} THEN ${f[2](x)}`).join(' ')} ELSE fg_ts(${x}) END)`;
 /** True when the column holds something that is not a readable timestamp. */
 export const tsBad = (x: string) =>
-  `(NOT ${blank(x)} AND NOT (${x} GLOB '${CANONICAL_US}' AND length(${x}) = 26) AND fg_ts(${x}) IS NULL)`;
+  `(NOT ${blank(x)} AND NOT (${FAST_FORMATS.map((f) => fastMatch(x, f)).join(' OR ')}) AND fg_ts(${x}) IS NULL)`;
 
 export const dateExpr = (x: string) => `(CASE WHEN ${blank(x)} THEN NULL ELSE fg_date(${x}) END)`;
 export const dateBad = (x: string) => `(NOT ${blank(x)} AND fg_date(${x}) IS NULL)`;
