@@ -78,7 +78,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     this.fallback.onApplicationShutdown?.();
-    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.redis.status === 'end') return;
+    // quit() resolves on the server's OK; the socket closes just after. Wait for it, briefly.
+    const ended = new Promise((resolve) => this.redis.once('end', resolve));
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
 }
 
