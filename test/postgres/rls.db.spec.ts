@@ -100,6 +100,43 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
     }
   });
 
+  it('the service may read and write every table a later migration adds, and no more than DML', async () => {
+    const { rows } = await owner.query(
+      `SELECT c.relname,
+              has_table_privilege($1, c.oid, 'SELECT') AS sel, has_table_privilege($1, c.oid, 'INSERT') AS ins,
+              has_table_privilege($1, c.oid, 'UPDATE') AS upd, has_table_privilege($1, c.oid, 'DELETE') AS del,
+              has_table_privilege($1, c.oid, 'TRUNCATE') AS trunc, has_table_privilege($1, c.oid, 'REFERENCES') AS refs
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`,
+      [APP_ROLE],
+    );
+    for (const r of rows) {
+      const expected =
+        r.relname === 'fg_rls_bypass'
+          ? { sel: false, ins: false, upd: false, del: false }
+          : r.relname === 'migrations'
+            ? { sel: true, ins: false, upd: false, del: false }
+            : { sel: true, ins: true, upd: true, del: true };
+      expect({ table: r.relname, sel: r.sel, ins: r.ins, upd: r.upd, del: r.del, trunc: r.trunc, refs: r.refs }).toEqual({
+        table: r.relname,
+        ...expected,
+        trunc: false,
+        refs: false,
+      });
+    }
+  });
+
+  it("idempotency keys are scoped to app.user_id: one user's keys are invisible to another", async () => {
+    await owner.query(
+      `INSERT INTO idempotency_keys (id, user_id, key, method, path, fingerprint, expires_at) VALUES ($1, $2, 'k', 'POST', '/x', 'f', now() + interval '1 day')`,
+      [randomUUID(), a.userId],
+    );
+    const seen = async (userId: string) =>
+      scoped('', userId, async () => (await app.query(`SELECT user_id FROM idempotency_keys`)).rows.map((r) => r.user_id));
+    expect(await seen(a.userId)).toEqual([a.userId]);
+    expect(await seen(b.userId)).toEqual([]);
+  });
+
   it('fails closed: without app.root_id the service sees no tenant row at all', async () => {
     for (const table of TENANT_TABLES) {
       const { rows } = await app.query(`SELECT count(*)::int AS n FROM "${table}"`);
