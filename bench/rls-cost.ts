@@ -12,6 +12,7 @@
  * BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10).
  */
 import 'reflect-metadata';
+// @ts-expect-error autocannon ships no type declarations
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     servers.push(off);
     if (on.role !== 'fractal_app' || off.role === 'fractal_app') throw new Error(`unexpected roles: ${on.role}, ${off.role}`);
 
-    const post = (url: string, body: unknown, token?: string) =>
+    const post = (url: string, body: unknown, token?: string): Promise<any> =>
       fetch(`${on.base}${url}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

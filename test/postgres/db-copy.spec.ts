@@ -256,7 +256,7 @@ describeCopy('db:copy: SQLite -> PostgreSQL', () => {
     const file = path.join(dir, 'goals.db');
     fs.copyFileSync(LEGACY, file);
     fs.chmodSync(file, 0o644);
-    const env = { ...process.env, APP_ENV: 'test', DATABASE_PATH: file, BACKUP_DIR: path.join(dir, 'backups') };
+    const env: NodeJS.ProcessEnv = { ...process.env, APP_ENV: 'test', DATABASE_PATH: file, BACKUP_DIR: path.join(dir, 'backups') };
     delete env.DB_ENGINE;
     delete env.DATABASE_URL;
     await run('npm', ['run', '-s', 'migration:run'], { cwd: ROOT, env, timeout: 120000 });
