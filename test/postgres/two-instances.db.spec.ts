@@ -1,9 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
-import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
-import { RootController, RootsController } from '../../src/goals/roots.controller';
-import { IdempotencyInterceptor } from '../../src/http/idempotency';
 import { createEmptyDatabase, describeDb, ENGINE, pgUrlFor, TestDatabase } from '../helpers/db';
 
 /**
@@ -13,12 +10,6 @@ import { createEmptyDatabase, describeDb, ENGINE, pgUrlFor, TestDatabase } from 
 const describePg = ENGINE === 'postgres' ? describeDb : describe.skip;
 const ROOT = path.resolve(__dirname, '../..');
 
-const versionedPatch = Reflect.getMetadata('http:versioned', RootController.prototype.update) !== undefined;
-const idempotentPost = ((Reflect.getMetadata(INTERCEPTORS_METADATA, RootsController.prototype.create) ?? []) as unknown[]).includes(
-  IdempotencyInterceptor,
-);
-if (ENGINE === 'postgres' && !versionedPatch) console.log('two instances: PATCH /api/roots/:rootId has no @Versioned yet; its If-Match test is skipped.');
-if (ENGINE === 'postgres' && !idempotentPost) console.log('two instances: POST /api/roots has no @Idempotent yet; its Idempotency-Key test is skipped.');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -146,7 +137,7 @@ describePg('two API instances, one PostgreSQL database', () => {
     expect((await call(a, 'GET', `/api/roots/${bobRoot}`, { token: alice.accessToken })).status).toBe(404);
   });
 
-  (versionedPatch ? it : it.skip)('PATCH /api/roots/:rootId: of two writes with the same If-Match on two instances, one wins, the other gets 412', async () => {
+  it('PATCH /api/roots/:rootId: of two writes with the same If-Match on two instances, one wins, the other gets 412', async () => {
     const carol = await signUp('carol-two@example.com');
     const created = await call(a, 'POST', '/api/roots', { token: carol.accessToken, body: { name: 'Contested' } });
     const id = created.body.id;
@@ -168,7 +159,7 @@ describePg('two API instances, one PostgreSQL database', () => {
     }
   });
 
-  (idempotentPost ? it : it.skip)('POST /api/roots: an Idempotency-Key holds across instances; another body with it answers 422', async () => {
+  it('POST /api/roots: an Idempotency-Key holds across instances; another body with it answers 422', async () => {
     const dave = await signUp('dave-two@example.com');
     const key = 'two-instances-key-1';
     const results = await Promise.all(
