@@ -12,11 +12,10 @@
  * BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10).
  */
 import 'reflect-metadata';
-// @ts-expect-error autocannon ships no type declarations
-import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { alternate, benchOptions, postJson, report, startChild } from './lib';
 
 type Mode = 'rls-on' | 'rls-off';
 const PG_URL = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -68,44 +67,20 @@ async function serve(mode: Mode, database: string): Promise<void> {
   });
 }
 
-function start(mode: Mode, database: string): Promise<{ child: ChildProcess; base: string; role: string }> {
-  const child = fork(__filename, [], {
-    env: { ...process.env, BENCH_CHILD: mode, BENCH_DB: database, DATABASE_URL: urlFor(database) },
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { base: string; role: string }) => resolve({ child, ...m }));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-  });
-}
-
-async function hit(url: string, token: string, seconds: number, connections: number): Promise<number> {
-  const result = await autocannon({ url, headers: { authorization: `Bearer ${token}` }, duration: seconds, connections });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
-}
-
 async function main(): Promise<void> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  const options = benchOptions();
   const database = `fg_bench_rls_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
   const servers: { child: ChildProcess }[] = [];
   try {
-    const on = await start('rls-on', database);
+    const env = { BENCH_DB: database, DATABASE_URL: urlFor(database) };
+    const on = await startChild<{ base: string; role: string }>(__filename, 'rls-on', env);
     servers.push(on);
-    const off = await start('rls-off', database);
+    const off = await startChild<{ base: string; role: string }>(__filename, 'rls-off', env);
     servers.push(off);
     if (on.role !== 'fractal_app' || off.role === 'fractal_app') throw new Error(`unexpected roles: ${on.role}, ${off.role}`);
 
-    const post = (url: string, body: unknown, token?: string): Promise<any> =>
-      fetch(`${on.base}${url}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      }).then((r) => r.json());
+    const post = (url: string, body: unknown, token?: string) => postJson(on.base, url, body, token);
     await post('/api/auth/register', { email: 'bench-rls@example.com', password: PASSWORD });
     const { accessToken } = await post('/api/auth/login', { email: 'bench-rls@example.com', password: PASSWORD });
     const root = await post('/api/roots', { name: 'Bench root' }, accessToken);
@@ -117,20 +92,15 @@ async function main(): Promise<void> {
     }
     const path = `/api/roots/${root.id}`;
 
-    const results: Record<Mode, number[]> = { 'rls-on': [], 'rls-off': [] };
-    await hit(on.base + path, accessToken, 2, connections); // warm-up
-    await hit(off.base + path, accessToken, 2, connections);
-    for (let i = 0; i < rounds; i++) {
-      results['rls-on'].push(await hit(on.base + path, accessToken, seconds, connections));
-      results['rls-off'].push(await hit(off.base + path, accessToken, seconds, connections));
-    }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const a = mean(results['rls-on']);
-    const b = mean(results['rls-off']);
-    console.log(`engine=postgres connections=${connections} rounds=${rounds}x${seconds}s route=GET /api/roots/:rootId (authenticated, tenant guard)`);
-    console.log(`RLS on  (fractal_app)     ${a.toFixed(0)} req/s  (${results['rls-on'].map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`RLS off (owner, bypasses) ${b.toFixed(0)} req/s  (${results['rls-off'].map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`row-level security costs ${((1 - a / b) * 100).toFixed(1)}% of throughput (ratio ${(a / b).toFixed(3)})`);
+    const results = await alternate(
+      [
+        { label: 'RLS on  (fractal_app)', url: on.base + path, token: accessToken },
+        { label: 'RLS off (owner, bypasses)', url: off.base + path, token: accessToken },
+      ],
+      options,
+    );
+    console.log(`engine=postgres connections=${options.connections} rounds=${options.rounds}x${options.seconds}s route=GET /api/roots/:rootId (authenticated, tenant guard)`);
+    report(results, 'row-level security');
   } finally {
     for (const s of servers) s.child.send('stop');
     await new Promise((r) => setTimeout(r, 1000));

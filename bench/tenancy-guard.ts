@@ -12,13 +12,12 @@
  * Env: BENCH_SECONDS per round (default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10).
  */
 import 'reflect-metadata';
-import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
 import { createApp } from '../src/app.factory';
 import { AuthGuard } from '../src/auth/auth.guard';
 import { CONTEXT_KEY, RequestContext, USER_KEY } from '../src/tenancy/request-context';
 import { TenantGuard } from '../src/tenancy/tenant.guard';
 import { createMigratedDatabase } from '../test/helpers/db';
+import { alternate, benchOptions, postJson, report, startChild } from './lib';
 
 type Mode = 'guarded' | 'unguarded';
 const PASSWORD = 'bench password 123';
@@ -43,12 +42,7 @@ async function serve(mode: Mode): Promise<void> {
   let app = await createApp({ config: db.config, dataSource: db.dataSource });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = await app.getUrl();
-  const post = (url: string, body: unknown, token?: string) =>
-    fetch(`${base}${url}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    }).then((r) => r.json());
+  const post = (url: string, body: unknown, token?: string) => postJson(base, url, body, token);
   const user = await post('/api/auth/register', { email: 'bench@example.com', password: PASSWORD });
   const { accessToken } = await post('/api/auth/login', { email: 'bench@example.com', password: PASSWORD });
   const root = await post('/api/roots', { name: 'Bench root' }, accessToken);
@@ -68,45 +62,20 @@ async function serve(mode: Mode): Promise<void> {
   });
 }
 
-function start(mode: Mode): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = fork(__filename, [], {
-    env: { ...process.env, BENCH_CHILD: mode },
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { url: string; token: string }) => resolve({ child, ...m }));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-  });
-}
-
-async function hit(url: string, token: string, seconds: number, connections: number): Promise<number> {
-  const result = await autocannon({ url, headers: { authorization: `Bearer ${token}` }, duration: seconds, connections });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
-}
-
 async function main(): Promise<void> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-  const guarded = await start('guarded');
-  const unguarded = await start('unguarded');
+  const options = benchOptions();
+  const guarded = await startChild<{ url: string; token: string }>(__filename, 'guarded');
+  const unguarded = await startChild<{ url: string; token: string }>(__filename, 'unguarded');
   try {
-    const results: Record<Mode, number[]> = { guarded: [], unguarded: [] };
-    await hit(guarded.url, guarded.token, 2, connections); // warm-up
-    await hit(unguarded.url, unguarded.token, 2, connections);
-    for (let i = 0; i < rounds; i++) {
-      results.guarded.push(await hit(guarded.url, guarded.token, seconds, connections));
-      results.unguarded.push(await hit(unguarded.url, unguarded.token, seconds, connections));
-    }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const g = mean(results.guarded);
-    const u = mean(results.unguarded);
-    console.log(`engine=${process.env.DB_ENGINE === 'postgres' ? 'postgres' : 'sqlite'} connections=${connections} rounds=${rounds}x${seconds}s`);
-    console.log(`guarded    GET /api/roots/:rootId  ${g.toFixed(0)} req/s  (${results.guarded.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`unguarded  GET /api/roots/:rootId  ${u.toFixed(0)} req/s  (${results.unguarded.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`guards + context cost ${((1 - g / u) * 100).toFixed(1)}% of throughput (ratio ${(g / u).toFixed(3)})`);
+    const results = await alternate(
+      [
+        { label: 'guarded   GET /api/roots/:id', url: guarded.url, token: guarded.token },
+        { label: 'unguarded GET /api/roots/:id', url: unguarded.url, token: unguarded.token },
+      ],
+      options,
+    );
+    console.log(`engine=${process.env.DB_ENGINE === 'postgres' ? 'postgres' : 'sqlite'} connections=${options.connections} rounds=${options.rounds}x${options.seconds}s`);
+    report(results, 'the guards and the context');
   } finally {
     guarded.child.send('stop');
     unguarded.child.send('stop');
