@@ -5,7 +5,8 @@
  *   npx ts-node --transpile-only bench/legacy-generate.ts /tmp/fg-legacy-bench.db
  *   npx ts-node --transpile-only bench/legacy-adopt.ts /tmp/fg-legacy-bench.db
  *
- * The source file is copied first, so the benchmark can be run again on the same input.
+ * The source file is copied first, so the benchmark can be run again on the same input
+ * (KEEP=1 keeps the adopted copy and prints its path; BENCH_NO_WAL=1 is the experiment below).
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
@@ -13,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lastAdoptionReport } from '../migrations/lib/legacy/report';
 import { loadConfig } from '../src/config/env';
-import { createDataSource } from '../src/database/data-source';
+import { createDataSource, dataSourceOptions, SafeDataSource } from '../src/database/data-source';
 
 async function main(): Promise<void> {
   const source = process.argv[2] ?? '/tmp/fg-legacy-bench.db';
@@ -27,7 +28,11 @@ async function main(): Promise<void> {
   }, 100);
   try {
     const config = loadConfig({ APP_ENV: 'development', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
-    const ds = createDataSource(config);
+    // BENCH_NO_WAL=1: an experiment, not the real path: the same run with a rollback journal
+    // instead of the WAL that the service's DataSource turns on, to show what the WAL costs.
+    const ds = process.env.BENCH_NO_WAL === '1'
+      ? new SafeDataSource({ ...dataSourceOptions(config), enableWAL: false } as never)
+      : createDataSource(config);
     const started = process.hrtime.bigint();
     const at = () => (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1).padStart(6);
     // Each line of the runner's own account, stamped with the seconds since the start.
@@ -50,7 +55,8 @@ async function main(): Promise<void> {
     console.log(`  peak RSS: ${(Math.max(peak, maxRss) / 1024 / 1024).toFixed(0)} MiB`);
   } finally {
     clearInterval(sampler);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.KEEP === '1') console.log(`Kept the adopted file: ${file}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -37,8 +37,10 @@ function main(): void {
   db.pragma('cache_size = -200000');
   for (const sql of ddl) db.exec(sql);
 
-  // A deterministic uuid-shaped id per kind and number.
-  const id = (kind: number, n: string) => `printf('%08x-0000-4000-8000-%012x', ${kind}, ${n})`;
+  // A uuid-shaped id per kind and number, scattered like uuid4 (an odd multiplier modulo 2^48 is
+  // a bijection, so ids stay unique), so that inserts and lookups are as random as in real files.
+  const id = (kind: number, n: string) =>
+    `printf('%08x-%04x-4%03x-8%03x-%012x', ${kind} * 2654435761 % 4294967296, ${kind}, (${n}) % 4096, (${n}) / 4096 % 4096, ((${n}) * 2654435761) % 281474976710656)`;
   // Mixed timestamp formats, as the Flask app, SQLite and the frontend wrote them.
   const ts = (n: string) =>
     `CASE ${n} % 10 WHEN 0 THEN printf('2025-12-%02dT%02d:%02d:%02d.%06d', 1 + ${n} % 28, ${n} % 24, ${n} % 60, (${n} / 60) % 60, ${n} % 1000000)

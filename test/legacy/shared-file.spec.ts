@@ -165,12 +165,12 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
     }
   });
 
-  it('runs through the real CLI: npm run migration:run, a report, progress lines, a backup; then nothing to do', () => {
+  it('runs through the real CLI: npm run migration:run, a report, progress lines, a backup, schema:log up to date; then nothing to do', () => {
     const dir = tempDir('fg-legacy-cli-');
     const file = path.join(dir, 'goals_dev.db');
     fs.copyFileSync(SHARED_FILE, file);
     fs.chmodSync(file, 0o644);
-    const env = { ...process.env, DATABASE_PATH: file, BACKUP_DIR: path.join(dir, 'backups'), APP_ENV: 'development' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: file, BACKUP_DIR: path.join(dir, 'backups'), APP_ENV: 'development' };
     delete env.LEGACY_OWNER_EMAIL;
     try {
       const first = spawnSync('npm', ['run', '--silent', 'migration:run'], { cwd: PROJECT, env, encoding: 'utf8', timeout: 120_000 });
@@ -180,6 +180,9 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
       expect(first.stdout).toMatch(/Backup written: .*backups/);
       expect(first.stderr).toMatch(/^adopt: \d+% /m); // not a terminal: plain lines
       expect(fs.readdirSync(path.join(dir, 'backups'))).toHaveLength(1);
+      // The entities match the adopted schema exactly.
+      const log = spawnSync('npm', ['run', '--silent', 'schema:log'], { cwd: PROJECT, env, encoding: 'utf8', timeout: 120_000 });
+      expect(log.stdout).toContain('Your schema is up to date');
       const second = spawnSync('npm', ['run', '--silent', 'migration:run'], { cwd: PROJECT, env, encoding: 'utf8', timeout: 120_000 });
       expect(second.status).toBe(0);
       expect(second.stdout).toContain('Nothing was changed');

@@ -1013,10 +1013,8 @@ export async function hasLegacyTables(qr: QueryRunner): Promise<boolean> {
 export async function adoptLegacy(qr: QueryRunner): Promise<AdoptionReport | undefined> {
   const cols = await readLegacyColumns(qr);
   const out = adoptionOutput();
-  if (cols.size === 0) {
-    out.log('AdoptLegacy: no Flask-era tables in this database; nothing to adopt.');
-    return undefined;
-  }
+  // Nothing to adopt on a fresh or already adopted database; the runner's own lines say what ran.
+  if (cols.size === 0) return undefined;
   const goals = cols.get('goals');
   const required = ['id', 'type', 'name', 'parent_id'];
   if (!goals || required.some((c) => !goals.includes(c))) {
