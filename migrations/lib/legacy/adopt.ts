@@ -25,7 +25,7 @@ export const adoptionTestHooks: { failAfter?: string } = {};
 
 /** FG_ADOPT_TRACE=1 prints each statement's time (for the benchmark). */
 const TRACE = process.env.FG_ADOPT_TRACE === '1';
-const ADOPTION_CACHE_KIB = 256 * 1024;
+const ADOPTION_CACHE_KIB = Number(process.env.FG_ADOPT_CACHE_MIB ?? 256) * 1024;
 
 export const PLACEHOLDER_OWNER_EMAIL = 'legacy-owner@fractal-goals.invalid';
 
@@ -494,7 +494,7 @@ class Adoption {
     const T = 'goals';
     const template = (alias: string) =>
       `(SELECT t.id FROM session_templates t WHERE t.id = ${alias} AND t.root_id = r.root_id)`;
-    const goalCount = await this.adoptGoalsFrom(T, this.goalReasons, [
+    await this.adoptGoalsFrom(T, this.goalReasons, [
       ['type', 's.type'],
       ['parent_id', 's.parent_id'],
       ['description', this.c(T, 'description')],
@@ -536,7 +536,6 @@ class Adoption {
          'Recreated by the legacy adoption: rows of the Flask-era file named this goal, which it no longer had.', 0, 0, 1
        FROM _g g JOIN _groot r ON r.id = g.id WHERE g.src IN ('recovered', 'recovered-root')`,
     );
-    void goalCount;
   }
 
   private async adoptGoalsFrom(table: string, reasons: [string, string][], columns: [string, string][]): Promise<TableCount> {
@@ -999,11 +998,6 @@ class Adoption {
       throw new Error(`Adoption check failed: rows without root_id (${JSON.stringify(bad)}). Rolled back.`);
     }
   }
-}
-
-/** True when the file holds Flask-era tables moved aside by InitialSchema. */
-export async function hasLegacyTables(qr: QueryRunner): Promise<boolean> {
-  return (await readLegacyColumns(qr)).size > 0;
 }
 
 /**
