@@ -6,7 +6,7 @@
  *   npx ts-node --transpile-only bench/legacy-adopt.ts /tmp/fg-legacy-bench.db
  *
  * The source file is copied first, so the benchmark can be run again on the same input
- * (KEEP=1 keeps the adopted copy and prints its path; BENCH_NO_WAL=1 is the experiment below).
+ * (KEEP=1 keeps the adopted copy and prints its path).
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lastAdoptionReport } from '../migrations/lib/legacy/report';
 import { loadConfig } from '../src/config/env';
-import { createDataSource, dataSourceOptions, SafeDataSource } from '../src/database/data-source';
+import { createDataSource } from '../src/database/data-source';
 
 async function main(): Promise<void> {
   const source = process.argv[2] ?? '/tmp/fg-legacy-bench.db';
@@ -28,11 +28,7 @@ async function main(): Promise<void> {
   }, 100);
   try {
     const config = loadConfig({ APP_ENV: 'development', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
-    // BENCH_NO_WAL=1: an experiment, not the real path: the same run with a rollback journal
-    // instead of the WAL that the service's DataSource turns on, to show what the WAL costs.
-    const ds = process.env.BENCH_NO_WAL === '1'
-      ? new SafeDataSource({ ...dataSourceOptions(config), enableWAL: false } as never)
-      : createDataSource(config);
+    const ds = createDataSource(config);
     const started = process.hrtime.bigint();
     const at = () => (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1).padStart(6);
     // Each line of the runner's own account, stamped with the seconds since the start.

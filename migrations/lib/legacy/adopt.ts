@@ -25,7 +25,6 @@ export const adoptionTestHooks: { failAfter?: string } = {};
 
 /** FG_ADOPT_TRACE=1 prints each statement's time (for the benchmark). */
 const TRACE = process.env.FG_ADOPT_TRACE === '1';
-const ADOPTION_CACHE_KIB = Number(process.env.FG_ADOPT_CACHE_MIB ?? 256) * 1024;
 
 export const PLACEHOLDER_OWNER_EMAIL = 'legacy-owner@fractal-goals.invalid';
 
@@ -200,18 +199,8 @@ class Adoption {
     const perRow = (t: string) => 1 + (sizes.get(t) ?? 0);
     this.perRow = perRow;
     this.total = 20 + perRow('activity_instances') + perRow('metric_values') - 2;
-    // A bigger page cache for the bulk copy (bounded: 256 MiB), put back afterwards.
-    // Index builds sort with a helper thread where SQLite allows it.
-    const cache = (await this.one<{ cache_size: number }>('PRAGMA cache_size')).cache_size;
-    const threads = (await this.one<{ threads: number }>('PRAGMA threads')).threads;
-    await this.sql(`PRAGMA cache_size = ${-ADOPTION_CACHE_KIB}`);
-    await this.sql(`PRAGMA threads = 2`);
-    try {
-      await this.steps();
-    } finally {
-      await this.sql(`PRAGMA cache_size = ${cache}`);
-      await this.sql(`PRAGMA threads = ${threads}`);
-    }
+    // The page cache and sorter threads for the bulk copy are the migration runner's.
+    await this.steps();
     this.report.seconds = (Date.now() - started) / 1000;
     this.out.progress(100, 'done');
     return this.report;
