@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuthUser, CONTEXT_KEY, RequestContext, USER_KEY } from '../tenancy/request-context';
+import { RootAccess } from '../tenancy/root-access';
+import { requestedRoot, ROOT_CHECK_KEY, RootCheck } from '../tenancy/tenant.guard';
 import { ACCOUNT_UNAVAILABLE, BearerAuthError, INVALID_TOKEN, MISSING_TOKEN } from './auth.errors';
 import { IS_PUBLIC } from './public.decorator';
 import { TokenService } from './token.service';
@@ -35,6 +37,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly roots: RootAccess,
   ) {}
 
   private readonly userSql = `SELECT id, email, role, is_active FROM users WHERE id = ${
@@ -53,12 +56,27 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new BearerAuthError(MISSING_TOKEN, false);
     const claims = this.tokens.verifyAccess(match[1]);
     if (!claims) throw new BearerAuthError(INVALID_TOKEN, true);
-    // Plain SQL on purpose: this runs on every request, and the query builder cost more than the query.
-    const [user] = (await this.users.query(this.userSql, [claims.sub])) as { id: string; email: string; role: AuthUser['role']; is_active: unknown }[];
+    const user = await this.loadUser(context, request, claims.sub);
     if (!user || !user.is_active) throw new BearerAuthError(ACCOUNT_UNAVAILABLE, true);
     const authUser: AuthUser = { id: user.id, email: user.email, role: user.role };
     request[USER_KEY] = authUser;
     request[CONTEXT_KEY] = RequestContext.forUser(requestId, authUser);
     return true;
   }
+
+  /**
+   * Plain SQL on purpose: this runs on every request, and the query builder cost more than the
+   * query. On a tenant route the same query also answers whether the user owns the root, for
+   * the tenant guard, which then needs no query of its own.
+   */
+  private async loadUser(context: ExecutionContext, request: GuardedRequest, userId: string): Promise<UserRow | undefined> {
+    const root = requestedRoot(this.reflector, context);
+    if (!root) return ((await this.users.query(this.userSql, [userId])) as UserRow[])[0];
+    const row = await this.roots.userWithOwnership<UserRow>(USER_COLUMNS, userId, root.rootId, root.withDeleted);
+    if (row) request[ROOT_CHECK_KEY] = { userId: row.id, ...root, owned: row.owned } satisfies RootCheck;
+    return row;
+  }
 }
+
+type UserRow = { id: string; email: string; role: AuthUser['role']; is_active: unknown };
+const USER_COLUMNS = 'users.id, users.email, users.role, users.is_active';

@@ -37,6 +37,14 @@ export class UnitOfWork {
     return this.isPostgres ? this.run(scope, fn) : fn(this.dataSource.manager);
   }
 
+  /**
+   * One statement on its own, outside any transaction and, on PostgreSQL, outside any RLS
+   * scope: only for statements that scope themselves (the tenant guard's ownership check).
+   */
+  statement<R = unknown[]>(sql: string, params: unknown[]): Promise<R> {
+    return this.dataSource.query(sql, params);
+  }
+
   run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
     if (this.isPostgres) {
       return this.dataSource.transaction(async (manager) => {

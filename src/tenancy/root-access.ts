@@ -5,6 +5,19 @@ import { Goal } from '../goals/goal.entity';
 import { RequestContext } from './request-context';
 
 /**
+ * Ownership of a root: a live (or, if asked, deleted) root whose owner is the user. SQLite
+ * reads it inline; PostgreSQL through fg_owns_root (migration RootOwnerCheck), the same rule,
+ * which scopes app.user_id for its own query, so that the check needs no transaction.
+ */
+function ownedSql(sqlite: boolean, root: string, owner: string, withDeleted: boolean): string {
+  if (!sqlite) return `fg_owns_root(${root}, ${owner}, ${withDeleted})`;
+  const live = withDeleted ? '' : ' AND deleted_at IS NULL';
+  return `EXISTS (SELECT 1 FROM goals WHERE id = ${root} AND root_id = id AND user_id = ${owner} AND parent_id IS NULL${live})`;
+}
+
+const isTrue = (value: unknown) => value === true || value === 1;
+
+/**
  * The one owner-scoped view of goals: a user's roots across root ids. Everything inside a
  * root goes through TenantRepository instead.
  */
@@ -18,11 +31,32 @@ export class RootAccess {
    */
   async isOwned(ctx: RequestContext, rootId: string, options: { withDeleted?: boolean } = {}): Promise<boolean> {
     const user = ctx.requireUser();
-    const p = this.unitOfWork.isPostgres ? ['$1', '$2'] : ['?', '?'];
-    const live = options.withDeleted ? '' : ' AND deleted_at IS NULL';
-    const sql = `SELECT 1 AS owned FROM goals WHERE id = ${p[0]} AND root_id = id AND user_id = ${p[1]} AND parent_id IS NULL${live}`;
-    const run = async (manager: EntityManager) => ((await manager.query(sql, [rootId, user.id])) as unknown[]).length > 0;
-    return ctx.manager ? run(ctx.manager) : this.unitOfWork.read({ userId: user.id, rootId }, run);
+    const [root, owner] = this.placeholders();
+    const sql = `SELECT ${ownedSql(!this.unitOfWork.isPostgres, root, owner, options.withDeleted ?? false)} AS owned`;
+    const [row] = await (ctx.manager ? ctx.manager.query(sql, [rootId, user.id]) : this.unitOfWork.statement<{ owned: unknown }[]>(sql, [rootId, user.id]));
+    return isTrue(row.owned);
+  }
+
+  /**
+   * The authentication guard's one query on a tenant route: the user's row (the columns it
+   * names, from "users") and, in the same statement, whether that user owns the root, as
+   * `owned`. One query instead of two on every tenant request.
+   */
+  async userWithOwnership<T extends object>(
+    userColumns: string,
+    userId: string,
+    rootId: string,
+    withDeleted: boolean,
+  ): Promise<(T & { owned: boolean }) | undefined> {
+    const [root, user] = this.placeholders();
+    const owned = ownedSql(!this.unitOfWork.isPostgres, root, 'users.id', withDeleted);
+    const sql = `SELECT ${userColumns}, ${owned} AS owned FROM users WHERE users.id = ${user} AND users.deleted_at IS NULL`;
+    const [row] = await this.unitOfWork.statement<(T & { owned: unknown })[]>(sql, [rootId, userId]);
+    return row ? { ...row, owned: isTrue(row.owned) } : undefined;
+  }
+
+  private placeholders(): [string, string] {
+    return this.unitOfWork.isPostgres ? ['$1', '$2'] : ['?', '?'];
   }
 
   /** The user's live roots, as a query to paginate. Requires the context's manager for RLS. */

@@ -9,6 +9,27 @@ export const AllowDeletedRoot = () => SetMetadata(ALLOW_DELETED_ROOT, true);
 
 export const ROOT_NOT_FOUND = 'Root not found';
 
+const TENANT_ROUTE = 'tenancy:tenantRoute';
+/** Marks the routes that the tenant guard protects (TenantRoute() sets it with the guard). */
+export const MarkTenantRoute = () => SetMetadata(TENANT_ROUTE, true);
+
+/** Where the authentication guard leaves the ownership it checked in its own user query. */
+export const ROOT_CHECK_KEY = 'fgRootCheck';
+export interface RootCheck {
+  userId: string;
+  rootId: string;
+  withDeleted: boolean;
+  owned: boolean;
+}
+
+/** The root a tenant route asks for, if the route is one and its :rootId can be a root's id. */
+export function requestedRoot(reflector: Reflector, context: ExecutionContext): { rootId: string; withDeleted: boolean } | undefined {
+  if (!reflector.getAllAndOverride<boolean>(TENANT_ROUTE, [context.getHandler(), context.getClass()])) return undefined;
+  const rootId: unknown = context.switchToHttp().getRequest().params?.rootId;
+  if (typeof rootId !== 'string' || !isUuid(rootId)) return undefined;
+  return { rootId, withDeleted: reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false };
+}
+
 /**
  * Resolves the authenticated user to the root named by :rootId. Unknown, foreign and deleted
  * roots answer the same 404, so a caller learns nothing about roots that are not theirs.
@@ -27,7 +48,11 @@ export class TenantGuard implements CanActivate {
     const rootId: unknown = request.params?.rootId;
     if (typeof rootId !== 'string' || !isUuid(rootId)) throw new NotFoundException(ROOT_NOT_FOUND);
     const withDeleted = this.reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false;
-    if (!(await this.roots.isOwned(ctx, rootId, { withDeleted }))) throw new NotFoundException(ROOT_NOT_FOUND);
+    // The authentication guard usually answered this in its own query; if not, ask here.
+    const check = request[ROOT_CHECK_KEY] as RootCheck | undefined;
+    const answered = check && check.userId === ctx.user.id && check.rootId === rootId && check.withDeleted === withDeleted;
+    const owned = answered ? check.owned : await this.roots.isOwned(ctx, rootId, { withDeleted });
+    if (!owned) throw new NotFoundException(ROOT_NOT_FOUND);
     request[CONTEXT_KEY] = ctx.withRoot(rootId);
     return true;
   }

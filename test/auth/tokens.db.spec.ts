@@ -3,6 +3,7 @@ import * as jwt from 'jsonwebtoken';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '../../src/auth/auth.guard';
 import { TokenService } from '../../src/auth/token.service';
+import { RootAccess } from '../../src/tenancy/root-access';
 import { User } from '../../src/auth/user.entity';
 import { CONTEXT_KEY, RequestContext, USER_KEY } from '../../src/tenancy/request-context';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
@@ -91,6 +92,19 @@ describeDb('access tokens: each attack refused with 401', () => {
     await expect401(`Bearer ${jwt.sign({ sub: userId, iat: past - 300, exp: past }, secret, { algorithm: 'HS256', issuer, audience })}`);
   });
 
+  it('refuses a token past its exp even after accepting it before (verified tokens are remembered only until then)', async () => {
+    const token = sign({}, { expiresIn: 60 });
+    expect((await me(t.app, `Bearer ${token}`)).statusCode).toBe(200);
+    const exp = (jwt.decode(token) as { exp: number }).exp;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(exp * 1000 + 1000);
+    try {
+      await expect401(`Bearer ${token}`);
+    } finally {
+      now.mockRestore();
+    }
+    expect((await me(t.app, `Bearer ${valid}`)).statusCode).toBe(200);
+  });
+
   it('refuses a token with no expiry, even correctly signed', async () => {
     await expect401(`Bearer ${jwt.sign({ sub: userId }, secret, { algorithm: 'HS256', issuer, audience })}`);
   });
@@ -155,6 +169,27 @@ describeDb('a disabled or deleted user is refused on the next request', () => {
     await t.db.dataSource.getRepository(User).softDelete({ email: 'deleted@example.com' });
     expect((await me(t.app, `Bearer ${accessToken}`)).statusCode).toBe(401);
   });
+
+  // On tenant routes one query checks the user and the root together: the user's state must still win.
+  it('answers 401, not 404, on a tenant route of their own root once the user is disabled or deleted', async () => {
+    const { accessToken } = await signUp(t.app, 'tenant-user@example.com');
+    const authorization = `Bearer ${accessToken}`;
+    const created = await t.app.inject({ method: 'POST', url: '/api/roots', headers: { authorization }, payload: { name: 'Mine' } });
+    const url = `/api/roots/${created.json().id}`;
+    const get = () => t.app.inject({ method: 'GET', url, headers: { authorization } });
+    expect((await get()).statusCode).toBe(200);
+
+    const users = t.db.dataSource.getRepository(User);
+    await users.update({ email: 'tenant-user@example.com' }, { isActive: false });
+    expect((await get()).json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'This account is disabled or no longer exists.' });
+    const restore = await t.app.inject({ method: 'POST', url: `${url}/restore`, headers: { authorization } });
+    expect(restore.statusCode).toBe(401);
+
+    await users.update({ email: 'tenant-user@example.com' }, { isActive: true });
+    expect((await get()).statusCode).toBe(200);
+    await users.softDelete({ email: 'tenant-user@example.com' });
+    expect((await get()).statusCode).toBe(401);
+  });
 });
 
 describeDb('the authentication guard contract', () => {
@@ -162,7 +197,7 @@ describeDb('the authentication guard contract', () => {
   let guard: AuthGuard;
   beforeAll(async () => {
     t = await createTestApp();
-    guard = new AuthGuard(new Reflector(), t.app.get(TokenService), t.db.dataSource.getRepository(User));
+    guard = new AuthGuard(new Reflector(), t.app.get(TokenService), t.db.dataSource.getRepository(User), t.app.get(RootAccess));
   });
   afterAll(async () => t?.close());
 
