@@ -9,6 +9,7 @@
  * (KEEP=1 keeps the adopted copy and prints its path).
  */
 import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,10 +23,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-adopt-bench-'));
   const file = path.join(dir, 'goals.db');
   fs.copyFileSync(source, file);
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 100);
+  const memory = watchMemory();
   try {
     const config = loadConfig({ APP_ENV: 'development', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
     const ds = createDataSource(config);
@@ -38,22 +36,51 @@ async function main(): Promise<void> {
     console.log(`[${at()} s] committed`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await ds.destroy();
-    console.log(`[${at()} s] closed (WAL checkpointed)`);
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
+    console.log(`[${at()} s] closed`);
     // ru_maxrss is the kernel's own peak for this process (KiB on Linux).
     const maxRss = process.resourceUsage().maxRSS * 1024;
+    const peaks = await memory.stop();
     const report = lastAdoptionReport();
     console.log('');
     console.log(`Adopted ${source} (${(fs.statSync(source).size / 1e6).toFixed(0)} MB)`);
     console.log(`  migration:run total (open, backup, all migrations, checks, commit): ${seconds.toFixed(1)} s`);
     console.log(`  of which the adoption itself (inside the transaction, with its checks): ${report?.seconds.toFixed(1)} s`);
-    console.log(`  peak RSS: ${(Math.max(peak, maxRss) / 1024 / 1024).toFixed(0)} MiB`);
+    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+    console.log(`  peak RSS: ${mib(maxRss)} (of which, sampled every 50 ms: process memory at most ${mib(peaks.anon)}, mapped file pages at most ${mib(peaks.file)})`);
   } finally {
-    clearInterval(sampler);
+    memory.child.kill();
     if (process.env.KEEP === '1') console.log(`Kept the adopted file: ${file}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Samples this process's RssAnon (its own memory) and RssFile (mapped pages of files, here the
+ * database while the checks map it) from another process: better-sqlite3 blocks this event
+ * loop for the length of each statement, so a timer here would miss the peaks.
+ */
+function watchMemory(): { child: ChildProcess; stop: () => Promise<{ anon: number; file: number }> } {
+  const script = `
+    const fs = require('fs');
+    const peaks = { anon: 0, file: 0 };
+    const read = () => {
+      try {
+        const s = fs.readFileSync('/proc/${process.pid}/status', 'utf8');
+        peaks.anon = Math.max(peaks.anon, Number(/RssAnon:\\s+(\\d+)/.exec(s)[1]) * 1024);
+        peaks.file = Math.max(peaks.file, Number(/RssFile:\\s+(\\d+)/.exec(s)[1]) * 1024);
+      } catch {}
+    };
+    setInterval(read, 50);
+    process.stdin.on('data', () => { read(); process.stdout.write(JSON.stringify(peaks)); process.exit(0); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stop = () =>
+    new Promise<{ anon: number; file: number }>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.on('exit', () => resolve(JSON.parse(out || '{"anon":0,"file":0}')));
+      child.stdin!.write('stop\n');
+    });
+  return { child, stop };
 }
 
 main().catch((err) => {

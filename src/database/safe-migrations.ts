@@ -26,6 +26,8 @@ const BOOKKEEPING = new Set(['migrations', 'typeorm_metadata', 'sqlite_sequence'
 const PG_LOCK_KEY = 725_001_001;
 /** Page cache for a migration run: bulk copies and the final checks of a large file need it. */
 const MIGRATION_CACHE_KIB = 256 * 1024;
+/** How much of the file the final checks may map into memory. */
+const CHECK_MMAP_BYTES = 4 * 1024 ** 3;
 
 export function isSqlite(ds: DataSource): boolean {
   return ds.options.type === 'better-sqlite3';
@@ -140,34 +142,63 @@ export async function preflight(ds: DataSource, qr: QueryRunner, legacyTables: s
   }
 }
 
+/**
+ * The whole-database checks, with the file mapped into memory (up to CHECK_MMAP_BYTES) while
+ * they run: integrity_check reads every index against its table in random order, and reading
+ * through the map measured half the time of reading through the page cache. The mapped pages
+ * are the kernel's file cache, shared and reclaimable; they count towards RSS while mapped.
+ */
 async function verifySqlite(qr: QueryRunner, log: (line: string) => void): Promise<void> {
-  let started = Date.now();
-  const fkProblems: unknown[] = await qr.query('PRAGMA foreign_key_check');
-  if (fkProblems.length > 0) {
-    throw new Error(`foreign_key_check failed: ${JSON.stringify(fkProblems.slice(0, 10))}`);
+  const [{ mmap_size: mmap }] = await qr.query('PRAGMA mmap_size');
+  await qr.query(`PRAGMA mmap_size = ${CHECK_MMAP_BYTES}`);
+  try {
+    let started = Date.now();
+    const fkProblems: unknown[] = await qr.query('PRAGMA foreign_key_check');
+    if (fkProblems.length > 0) {
+      throw new Error(`foreign_key_check failed: ${JSON.stringify(fkProblems.slice(0, 10))}`);
+    }
+    const fkSeconds = (Date.now() - started) / 1000;
+    started = Date.now();
+    const integrity: { integrity_check: string }[] = await qr.query('PRAGMA integrity_check');
+    if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok') {
+      throw new Error(`integrity_check failed: ${JSON.stringify(integrity.slice(0, 10))}`);
+    }
+    log(`Checked the whole database: foreign_key_check ${fkSeconds.toFixed(1)} s, integrity_check ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  } finally {
+    await qr.query(`PRAGMA mmap_size = ${mmap}`);
   }
-  const fkSeconds = (Date.now() - started) / 1000;
-  started = Date.now();
-  const integrity: { integrity_check: string }[] = await qr.query('PRAGMA integrity_check');
-  if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok') {
-    throw new Error(`integrity_check failed: ${JSON.stringify(integrity.slice(0, 10))}`);
-  }
-  log(`Checked the whole database: foreign_key_check ${fkSeconds.toFixed(1)} s, integrity_check ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 /**
- * A bigger page cache (bounded) and a helper thread for index sorts, for one migration run on
- * SQLite, put back afterwards. The journal mode stays as it is: switching it rewrites the file
- * header, and a failed run must leave the file byte-identical.
+ * Settings for one migration run on SQLite, put back afterwards:
+ * - a bigger page cache (bounded) and a helper thread for index sorts;
+ * - unless it is a dry run, a rollback journal instead of the WAL. A transaction larger than
+ *   the cache spills into the WAL, then every later read and the checks look pages up in it,
+ *   and the commit copies it all into the file again (legacy benchmark: 88 s with the WAL,
+ *   65 s without). The journal is just as atomic: a failed run rolls back, and a hot journal
+ *   left by a crash is rolled back on the next open. Switching rewrites only the header's
+ *   journal-mode bytes and SQLite's change counter; every page is left as it was. If another
+ *   connection holds the file, the switch is refused and the run keeps the WAL.
  */
-async function bulkSettings(qr: QueryRunner): Promise<() => Promise<void>> {
+async function bulkSettings(qr: QueryRunner, switchJournal: boolean, log: (line: string) => void): Promise<() => Promise<void>> {
   const [{ cache_size: cache }] = await qr.query('PRAGMA cache_size');
   const [{ threads }] = await qr.query('PRAGMA threads');
   await qr.query(`PRAGMA cache_size = ${-MIGRATION_CACHE_KIB}`);
   await qr.query('PRAGMA threads = 2');
+  const [{ journal_mode: journal }] = await qr.query('PRAGMA journal_mode');
+  let leftWal = false;
+  if (switchJournal && journal === 'wal') {
+    try {
+      const [{ journal_mode: now }] = await qr.query('PRAGMA journal_mode = DELETE');
+      leftWal = now === 'delete';
+    } catch (err) {
+      log(`Keeping the WAL for this run (another connection holds the file: ${err instanceof Error ? err.message : err}).`);
+    }
+  }
   return async () => {
     await qr.query(`PRAGMA cache_size = ${cache}`);
     await qr.query(`PRAGMA threads = ${threads}`);
+    if (leftWal) await qr.query('PRAGMA journal_mode = WAL');
   };
 }
 
@@ -212,7 +243,7 @@ export async function guardedMigration(
       log(`Backup written: ${result.backupPath}`);
     }
     if (sqlite) await qr.query('PRAGMA foreign_keys = OFF');
-    const restoreSettings = sqlite ? await bulkSettings(qr) : async () => undefined;
+    const restoreSettings = sqlite ? await bulkSettings(qr, !options.dryRun, log) : async () => undefined;
     const sink: string[] = [];
     const stopRecording = options.dryRun ? recordQueries(qr, sink) : () => undefined;
     await qr.startTransaction();

@@ -312,6 +312,39 @@ describeDb(`migrations (${ENGINE})`, () => {
         });
       });
 
+      it('runs with a rollback journal and leaves the file in WAL mode, with its page cache as before', async () => {
+        await withDataSource(db, [...MIGRATIONS, CreatesTable], async (ds) => {
+          const cache = (await ds.query('PRAGMA cache_size'))[0].cache_size;
+          const lines: string[] = [];
+          ds.safeRunOptions.log = (line) => lines.push(line);
+          await ds.runMigrations();
+          expect(lines.join('\n')).not.toMatch(/Keeping the WAL/);
+          expect((await ds.query('PRAGMA journal_mode'))[0].journal_mode).toBe('wal');
+          expect((await ds.query('PRAGMA cache_size'))[0].cache_size).toBe(cache);
+          expect((await ds.query('PRAGMA mmap_size'))[0].mmap_size).toBe(0);
+          await ds.undoLastMigration();
+        });
+        expect(fs.readFileSync(db.location).subarray(18, 20)).toEqual(Buffer.from([2, 2]));
+      });
+
+      it('keeps the WAL, and still migrates, while another connection holds the file', async () => {
+        const other = new Database(db.location);
+        try {
+          other.prepare('SELECT count(*) FROM goals').get();
+          await withDataSource(db, [...MIGRATIONS, CreatesTable], async (ds) => {
+            const lines: string[] = [];
+            ds.safeRunOptions.log = (line) => lines.push(line);
+            await ds.runMigrations();
+            expect(lines.join('\n')).toMatch(/Keeping the WAL for this run/);
+            expect(await appliedNames(ds)).toContain(new CreatesTable().name ?? CreatesTable.name);
+            expect((await ds.query('PRAGMA journal_mode'))[0].journal_mode).toBe('wal');
+            await ds.undoLastMigration();
+          });
+        } finally {
+          other.close();
+        }
+      });
+
       it('rebuilding the goals table cascade-deletes nothing (foreign keys are off around the transaction)', async () => {
         await withDataSource(db, [...MIGRATIONS, RebuildsGoals], async (ds) => {
           const semantic = await semanticSchema(ds);

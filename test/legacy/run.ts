@@ -60,7 +60,10 @@ export function differingBytes(a: Buffer, b: Buffer): number[] {
   for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) out.push(i);
   return out;
 }
+/** The header's journal-mode bytes (18, 19) and SQLite's change counter (24-27, 92-95). */
 export const HEADER_BOOKKEEPING = [18, 19, 24, 25, 26, 27, 92, 93, 94, 95];
+/** SQLite's change counter alone: a run switches the journal mode and back, which moves it. */
+export const CHANGE_COUNTER = [24, 25, 26, 27, 92, 93, 94, 95];
 
 /** The file as it is after the DataSource merely opened and closed it, with no migration. */
 export async function openedOnly(db: TestDatabase): Promise<Buffer> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { TestDatabase } from '../helpers/db';
 import { legacyDatabase, normalizedSchema, readAll } from './fixtures';
 import { id, messyFixture, MessyRow } from './messy-data';
-import { differingBytes, freshMigratedSchema, HEADER_BOOKKEEPING, migrate, MigrationRun, openedOnly } from './run';
+import { CHANGE_COUNTER, differingBytes, freshMigratedSchema, HEADER_BOOKKEEPING, migrate, MigrationRun, openedOnly } from './run';
 
 type Row = Record<string, any>;
 
@@ -234,8 +234,9 @@ describe.each([1, 3, 4] as const)('adopting a shape %i file with messy data', (s
       expect(fs.readFileSync(twin.location).equals(original)).toBe(true);
       await expect(migrate(copy, { failAfter: step })).rejects.toThrow(`Injected failure after step "${step}"`);
       const after = fs.readFileSync(copy.location);
-      // Byte-identical to the same file opened and closed without migrating...
-      expect(differingBytes(after, await openedOnly(twin))).toEqual([]);
+      // Byte-identical to the same file opened and closed without migrating, but for the change
+      // counter that the run's journal switch moves: every page is as it was...
+      expect(differingBytes(after, await openedOnly(twin)).filter((i) => !CHANGE_COUNTER.includes(i))).toEqual([]);
       // ...and to the original file outside the header bookkeeping that opening in WAL mode rewrites.
       expect(differingBytes(after, original).filter((i) => !HEADER_BOOKKEEPING.includes(i))).toEqual([]);
       const tables = readAll(copy.location, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).map((r) => r.name);
