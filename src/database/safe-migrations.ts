@@ -26,8 +26,8 @@ const BOOKKEEPING = new Set(['migrations', 'typeorm_metadata', 'sqlite_sequence'
 const PG_LOCK_KEY = 725_001_001;
 /** Page cache for a migration run: bulk copies and the final checks of a large file need it. */
 const MIGRATION_CACHE_KIB = 256 * 1024;
-/** How much of the file the final checks may map into memory. */
-const CHECK_MMAP_BYTES = 4 * 1024 ** 3;
+/** How much of the file the final checks may map: SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE). */
+const CHECK_MMAP_BYTES = 0x7fff0000;
 
 export function isSqlite(ds: DataSource): boolean {
   return ds.options.type === 'better-sqlite3';
