@@ -41,8 +41,31 @@ export class UnitOfWork {
    * One statement on its own, outside any transaction and, on PostgreSQL, outside any RLS
    * scope: only for statements that scope themselves (the tenant guard's ownership check).
    */
-  statement<R = unknown[]>(sql: string, params: unknown[]): Promise<R> {
-    return this.dataSource.query(sql, params);
+  async statement<R = unknown[]>(sql: string, params: unknown[]): Promise<R> {
+    if (this.isPostgres) return this.dataSource.query(sql, params);
+    return this.prepared(sql).all(...params) as R;
+  }
+
+  /**
+   * SQLite statements prepared once per connection, straight on better-sqlite3. The guard's
+   * statement runs on every request, and TypeORM's query path around it (three awaits per
+   * query) was 3 to 4 points of the guards' 10.5% (bench/tenancy-guard.ts, BENCHMARKS.md).
+   * Callers pass fixed SQL texts only, so the cache stays small.
+   */
+  private preparedFor?: object;
+  private readonly preparedCache = new Map<string, SqliteStatement>();
+  private prepared(sql: string): SqliteStatement {
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+    if (this.preparedFor !== connection) {
+      this.preparedCache.clear();
+      this.preparedFor = connection;
+    }
+    let statement = this.preparedCache.get(sql);
+    if (!statement) {
+      statement = connection.prepare(sql);
+      this.preparedCache.set(sql, statement);
+    }
+    return statement;
   }
 
   run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
@@ -60,4 +83,11 @@ export class UnitOfWork {
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
 }

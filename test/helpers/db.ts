@@ -110,7 +110,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole API on a fresh migrated database, for Fastify inject() (no port). */
 /** The role the service runs as on PostgreSQL: row-level security applies to it (see the RLS migration). */
 export const PG_APP_ROLE = 'fractal_app';
 

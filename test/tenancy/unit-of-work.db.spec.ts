@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { User } from '../../src/auth/user.entity';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { register } from '../auth/helpers';
@@ -47,5 +48,17 @@ describeDb('unit of work', () => {
     );
     if (!uow.isPostgres) expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end']);
     else expect(order.sort()).toEqual(['a:end', 'a:start', 'b:end', 'b:start', 'c:end', 'c:start']);
+  });
+
+  // Last: it reconnects the app's data source. A statement prepared on the old connection
+  // must not be used on the new one.
+  it('runs single statements, and prepares them again after a reconnect', async () => {
+    const uow = t.app.get(UnitOfWork);
+    const sql = `SELECT ${uow.isPostgres ? '$1' : '?'} AS v`;
+    expect(await uow.statement(sql, ['before'])).toEqual([{ v: 'before' }]);
+    const dataSource = t.app.get(DataSource);
+    await dataSource.destroy();
+    await dataSource.initialize();
+    expect(await uow.statement(sql, ['after'])).toEqual([{ v: 'after' }]);
   });
 });
