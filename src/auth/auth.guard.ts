@@ -2,10 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AuthUser, CONTEXT_KEY, RequestContext, USER_KEY } from '../tenancy/request-context';
+import { CONTEXT_KEY, RequestContext, USER_KEY } from '../tenancy/request-context';
 import { RootAccess } from '../tenancy/root-access';
-import { requestedRoot, ROOT_CHECK_KEY, RootCheck } from '../tenancy/tenant.guard';
-import { ACCOUNT_UNAVAILABLE, BearerAuthError, INVALID_TOKEN, MISSING_TOKEN } from './auth.errors';
+import { DEFERRED_ROOT_CHECK_KEY, DeferredRootCheck, requestedRoot, ROOT_CHECK_KEY, RootCheck } from '../tenancy/tenant.guard';
+import { AccountRow, admitAccount } from './account-check';
+import { BearerAuthError, INVALID_TOKEN, MISSING_TOKEN } from './auth.errors';
 import { IS_PUBLIC } from './public.decorator';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
@@ -29,7 +30,8 @@ export function requestIdOf(request: GuardedRequest): string {
  * Global (APP_GUARD): every route needs a valid access token unless it is @Public().
  * Then one primary-key lookup refuses a disabled or deleted user at once, even while the
  * token is still valid. Leaves request[USER_KEY] (AuthUser) and request[CONTEXT_KEY]
- * (RequestContext.forUser) for the tenant guard and the controllers.
+ * (RequestContext.forUser) for the tenant guard and the controllers. On PostgreSQL a tenant
+ * route defers that lookup to its transaction's first statement (TransactionInterceptor).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -40,9 +42,8 @@ export class AuthGuard implements CanActivate {
     private readonly roots: RootAccess,
   ) {}
 
-  private readonly userSql = `SELECT id, email, role, is_active FROM users WHERE id = ${
-    this.users.manager.connection.options.type === 'postgres' ? '$1' : '?'
-  } AND deleted_at IS NULL`;
+  private readonly postgres = this.users.manager.connection.options.type === 'postgres';
+  private readonly userSql = `SELECT id, email, role, is_active FROM users WHERE id = ${this.postgres ? '$1' : '?'} AND deleted_at IS NULL`;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
@@ -56,9 +57,16 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new BearerAuthError(MISSING_TOKEN, false);
     const claims = this.tokens.verifyAccess(match[1]);
     if (!claims) throw new BearerAuthError(INVALID_TOKEN, true);
-    const user = await this.loadUser(context, request, claims.sub);
-    if (!user || !user.is_active) throw new BearerAuthError(ACCOUNT_UNAVAILABLE, true);
-    const authUser: AuthUser = { id: user.id, email: user.email, role: user.role };
+    const root = requestedRoot(this.reflector, context);
+    if (root && this.postgres) {
+      // The transaction interceptor checks the account and the root in the statement that
+      // opens the route's transaction (fg_enter_root). Until then the context has no user,
+      // so nothing tenant-scoped can run on it.
+      request[DEFERRED_ROOT_CHECK_KEY] = { userId: claims.sub, ...root } satisfies DeferredRootCheck;
+      request[CONTEXT_KEY] = RequestContext.anonymous(requestId);
+      return true;
+    }
+    const authUser = admitAccount(await this.loadUser(request, claims.sub, root));
     request[USER_KEY] = authUser;
     request[CONTEXT_KEY] = RequestContext.forUser(requestId, authUser);
     return true;
@@ -69,14 +77,12 @@ export class AuthGuard implements CanActivate {
    * query. On a tenant route the same query also answers whether the user owns the root, for
    * the tenant guard, which then needs no query of its own.
    */
-  private async loadUser(context: ExecutionContext, request: GuardedRequest, userId: string): Promise<UserRow | undefined> {
-    const root = requestedRoot(this.reflector, context);
-    if (!root) return ((await this.users.query(this.userSql, [userId])) as UserRow[])[0];
-    const row = await this.roots.userWithOwnership<UserRow>(USER_COLUMNS, userId, root.rootId, root.withDeleted);
+  private async loadUser(request: GuardedRequest, userId: string, root: ReturnType<typeof requestedRoot>): Promise<AccountRow | undefined> {
+    if (!root) return ((await this.users.query(this.userSql, [userId])) as AccountRow[])[0];
+    const row = await this.roots.userWithOwnership<AccountRow>(USER_COLUMNS, userId, root.rootId, root.withDeleted);
     if (row) request[ROOT_CHECK_KEY] = { userId: row.id, ...root, owned: row.owned } satisfies RootCheck;
     return row;
   }
 }
 
-type UserRow = { id: string; email: string; role: AuthUser['role']; is_active: unknown };
 const USER_COLUMNS = 'users.id, users.email, users.role, users.is_active';

@@ -70,18 +70,23 @@ export class UnitOfWork {
 
   run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
     if (this.isPostgres) {
-      return this.dataSource.transaction(async (manager) => {
-        await manager.query(`SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`, [
-          scope.userId ?? '',
-          scope.rootId ?? '',
-        ]);
-        return fn(manager);
-      });
+      const opening = `SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`;
+      return this.runOpenedBy(opening, [scope.userId ?? '', scope.rootId ?? ''], (manager) => fn(manager));
     }
     const work = () => this.dataSource.transaction(fn);
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * PostgreSQL only: a transaction whose first statement is `opening`, in place of run()'s
+   * plain scope statement, so that a check can share its round trip. The opening statement
+   * sets the RLS scope itself; fn gets its rows.
+   */
+  runOpenedBy<R>(opening: string, params: unknown[], fn: (manager: EntityManager, opened: unknown[]) => Promise<R>): Promise<R> {
+    if (!this.isPostgres) throw new Error('runOpenedBy is for PostgreSQL: SQLite units run in the queue (run()).');
+    return this.dataSource.transaction(async (manager) => fn(manager, await manager.query(opening, params)));
   }
 }
 

@@ -38,9 +38,9 @@ export class RootAccess {
   }
 
   /**
-   * The authentication guard's one query on a tenant route: the user's row (the columns it
-   * names, from "users") and, in the same statement, whether that user owns the root, as
-   * `owned`. One query instead of two on every tenant request.
+   * The authentication guard's one query on a SQLite tenant route (PostgreSQL uses
+   * enterStatement instead): the user's row (the columns it names, from "users") and, in the
+   * same statement, whether that user owns the root, as `owned`.
    */
   async userWithOwnership<T extends object>(
     userColumns: string,
@@ -53,6 +53,11 @@ export class RootAccess {
     const sql = `SELECT ${userColumns}, ${owned} AS owned FROM users WHERE users.id = ${user} AND users.deleted_at IS NULL`;
     const [row] = await this.unitOfWork.statement<(T & { owned: unknown })[]>(sql, [rootId, userId]);
     return row ? { ...row, owned: isTrue(row.owned) } : undefined;
+  }
+
+  /** PostgreSQL: the opening statement of a tenant route's transaction (TenantData.enterRoot). */
+  enterStatement(check: { userId: string; rootId: string; withDeleted: boolean }): [string, unknown[]] {
+    return ['SELECT id, email, role, is_active, owned FROM fg_enter_root($1, $2, $3)', [check.userId, check.rootId, check.withDeleted]];
   }
 
   private placeholders(): [string, string] {

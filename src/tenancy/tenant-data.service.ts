@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccountRow, admitAccount } from '../auth/account-check';
 import { TenantEntity } from '../database/base.entity';
 import { UnitOfWork } from '../database/unit-of-work';
 import { RequestContext } from './request-context';
+import { RootAccess } from './root-access';
 import { TenantEntityClass, TenantRepository } from './tenant-repository';
+import { DeferredRootCheck, ROOT_NOT_FOUND } from './tenant.guard';
 
 /** Entry point to tenant data: scoped repositories, and transactions that follow the context. */
 @Injectable()
@@ -14,6 +17,7 @@ export class TenantData {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly roots: RootAccess,
   ) {}
 
   repo<T extends TenantEntity>(entity: TenantEntityClass<T>): TenantRepository<T> {
@@ -29,5 +33,20 @@ export class TenantData {
   transaction<R>(ctx: RequestContext, fn: (ctx: RequestContext) => Promise<R>): Promise<R> {
     if (ctx.manager?.queryRunner?.isTransactionActive) return fn(ctx);
     return this.unitOfWork.run({ userId: ctx.user?.id, rootId: ctx.rootId }, (manager) => fn(ctx.withManager(manager)));
+  }
+
+  /**
+   * PostgreSQL, a tenant route: one transaction whose first statement checks what the guards
+   * deferred (a live, active user who owns the root) and sets the RLS scope only if so. A
+   * refused account is the guard's 401, and a root that is not the user's its 404.
+   */
+  enterRoot<R>(check: DeferredRootCheck, requestId: string, fn: (ctx: RequestContext) => Promise<R>): Promise<R> {
+    const [sql, params] = this.roots.enterStatement(check);
+    return this.unitOfWork.runOpenedBy(sql, params, (manager, rows) => {
+      const [row] = rows as (AccountRow & { owned: boolean })[];
+      const user = admitAccount(row);
+      if (row.owned !== true) throw new NotFoundException(ROOT_NOT_FOUND);
+      return fn(RequestContext.forUser(requestId, user).withRoot(check.rootId).withManager(manager));
+    });
   }
 }

@@ -22,6 +22,17 @@ export interface RootCheck {
   owned: boolean;
 }
 
+/**
+ * PostgreSQL: what the authentication guard left unchecked on a tenant route, for the
+ * transaction interceptor to check in its opening statement (TenantData.enterRoot).
+ */
+export const DEFERRED_ROOT_CHECK_KEY = 'fgDeferredRootCheck';
+export interface DeferredRootCheck {
+  userId: string;
+  rootId: string;
+  withDeleted: boolean;
+}
+
 /** The root a tenant route asks for, if the route is one and its :rootId can be a root's id. */
 export function requestedRoot(reflector: Reflector, context: ExecutionContext): { rootId: string; withDeleted: boolean } | undefined {
   if (!reflector.getAllAndOverride<boolean>(TENANT_ROUTE, [context.getHandler(), context.getClass()])) return undefined;
@@ -43,11 +54,17 @@ export class TenantGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest();
+    const rootId: unknown = request.params?.rootId;
+    const withDeleted = this.reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false;
+    const deferred = request[DEFERRED_ROOT_CHECK_KEY] as DeferredRootCheck | undefined;
+    if (deferred) {
+      // The check happens in the route's transaction; the context stays userless until then.
+      if (deferred.rootId !== rootId || deferred.withDeleted !== withDeleted) throw new MissingTenantContextError('checked root');
+      return true;
+    }
     const ctx = request[CONTEXT_KEY] as RequestContext | undefined;
     if (!ctx?.user) throw new MissingTenantContextError('authenticated user');
-    const rootId: unknown = request.params?.rootId;
     if (typeof rootId !== 'string' || !isUuid(rootId)) throw new NotFoundException(ROOT_NOT_FOUND);
-    const withDeleted = this.reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false;
     // The authentication guard usually answered this in its own query; if not, ask here.
     const check = request[ROOT_CHECK_KEY] as RootCheck | undefined;
     const answered = check && check.userId === ctx.user.id && check.rootId === rootId && check.withDeleted === withDeleted;

@@ -144,6 +144,46 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
     }
   });
 
+  it('fg_enter_root sets the root scope only for a live, active owner; otherwise the transaction sees no tenant row', async () => {
+    const enter = async (userId: string, rootId: string, withDeleted = false) => {
+      await app.query('BEGIN');
+      try {
+        const { rows } = await app.query('SELECT id, is_active, owned FROM fg_enter_root($1, $2, $3)', [userId, rootId, withDeleted]);
+        const scope = await app.query(`SELECT current_setting('app.root_id', true) AS root, current_setting('app.user_id', true) AS "user"`);
+        const goals = await app.query('SELECT count(*)::int AS n FROM goals WHERE root_id = $1', [rootId]);
+        return { rows, scope: scope.rows[0], goals: goals.rows[0].n };
+      } finally {
+        await app.query('ROLLBACK');
+      }
+    };
+    const own = await enter(a.userId, a.rootId);
+    expect(own.rows).toEqual([{ id: a.userId, is_active: true, owned: true }]);
+    expect(own.scope).toEqual({ root: a.rootId, user: a.userId });
+    expect(own.goals).toBeGreaterThan(0);
+
+    const foreign = await enter(a.userId, b.rootId);
+    expect(foreign.rows).toEqual([{ id: a.userId, is_active: true, owned: false }]);
+    expect(foreign.scope).toEqual({ root: '', user: '' });
+    expect(foreign.goals).toBe(0);
+
+    expect(await enter(randomUUID(), a.rootId)).toEqual({ rows: [], scope: { root: '', user: '' }, goals: 0 });
+
+    await owner.query('UPDATE users SET is_active = false WHERE id = $1', [a.userId]);
+    try {
+      expect(await enter(a.userId, a.rootId)).toEqual({ rows: [{ id: a.userId, is_active: false, owned: false }], scope: { root: '', user: '' }, goals: 0 });
+    } finally {
+      await owner.query('UPDATE users SET is_active = true WHERE id = $1', [a.userId]);
+    }
+
+    await owner.query('UPDATE goals SET deleted_at = now() WHERE id = $1', [a.rootId]);
+    try {
+      expect((await enter(a.userId, a.rootId)).rows).toEqual([{ id: a.userId, is_active: true, owned: false }]);
+      expect((await enter(a.userId, a.rootId, true)).scope.root).toBe(a.rootId);
+    } finally {
+      await owner.query('UPDATE goals SET deleted_at = NULL WHERE id = $1', [a.rootId]);
+    }
+  });
+
   it('raw SQL without any root_id predicate sees only the scoped root, in every tenant table', async () => {
     const expected = await snapshot(a.rootId);
     await scoped(a.rootId, a.userId, async () => {
