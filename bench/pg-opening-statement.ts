@@ -2,7 +2,9 @@
  * PostgreSQL: what the statement that opens a tenant request's transaction costs, one
  * connection, one call after another, as the service role. Guarded requests open with
  * fg_enter_root (the account and ownership check plus the RLS scope); the plain scope
- * statement is what the same transaction would run without the check.
+ * statement is what the same transaction would run without the check. Each is sent as an
+ * unnamed statement (parsed and planned on every call, as TypeORM sends queries) and as a
+ * named, prepared one (as UnitOfWork sends the opening statement).
  *
  *   DB_ENGINE=postgres npx ts-node --transpile-only bench/pg-opening-statement.ts
  * Env: BENCH_CALLS per variant and round (default 20000), BENCH_ROUNDS (default 2).
@@ -28,16 +30,18 @@ async function main(): Promise<void> {
   url.username = PG_APP_ROLE;
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
-  const variants: [string, string, unknown[]][] = [
+  const variants: [string, string, unknown[], string?][] = [
     ['SELECT 1 (the round trip)', 'SELECT 1', []],
     ['plain scope (set_config x2)', `SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`, [user.id, root.id]],
     ['fg_enter_root', 'SELECT id, email, role, is_active, owned FROM fg_enter_root($1, $2, $3)', [user.id, root.id, false]],
+    ['plain scope, prepared', `SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`, [user.id, root.id], 'scope'],
+    ['fg_enter_root, prepared', 'SELECT id, email, role, is_active, owned FROM fg_enter_root($1, $2, $3)', [user.id, root.id, false], 'enter'],
   ];
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const [label, sql, params] of variants) {
+      for (const [label, text, values, name] of variants) {
         const start = process.hrtime.bigint();
-        for (let i = 0; i < calls; i++) await client.query(sql, params);
+        for (let i = 0; i < calls; i++) await client.query({ text, values, name });
         const micros = Number(process.hrtime.bigint() - start) / calls / 1000;
         console.log(`${label.padEnd(28)} ${micros.toFixed(1)} µs per call`);
       }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -86,8 +87,26 @@ export class UnitOfWork {
    */
   runOpenedBy<R>(opening: string, params: unknown[], fn: (manager: EntityManager, opened: unknown[]) => Promise<R>): Promise<R> {
     if (!this.isPostgres) throw new Error('runOpenedBy is for PostgreSQL: SQLite units run in the queue (run()).');
-    return this.dataSource.transaction(async (manager) => fn(manager, await manager.query(opening, params)));
+    return this.dataSource.transaction(async (manager) => fn(manager, await this.queryPrepared(manager, opening, params)));
   }
+
+  /**
+   * Runs a fixed statement as a named prepared statement of the transaction's connection:
+   * every transaction opens with one, and parsing and planning it each time was a fifth of
+   * its cost (bench/pg-opening-statement.ts). A pooler in front of PostgreSQL must support
+   * protocol-level prepared statements (PgBouncer 1.21+, max_prepared_statements).
+   */
+  private async queryPrepared(manager: EntityManager, text: string, values: unknown[]): Promise<unknown[]> {
+    const client = (manager.queryRunner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
+    if (!client) return manager.query(text, values);
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `fg_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+      this.statementNames.set(text, name);
+    }
+    return (await client.query({ name, text, values })).rows;
+  }
+  private readonly statementNames = new Map<string, string>();
 }
 
 interface SqliteStatement {
@@ -95,4 +114,7 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+}
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }

@@ -50,6 +50,23 @@ describeDb('unit of work', () => {
     else expect(order.sort()).toEqual(['a:end', 'a:start', 'b:end', 'b:start', 'c:end', 'c:start']);
   });
 
+  it('PostgreSQL: opens every transaction with its scope statement prepared once per connection', async () => {
+    const uow = t.app.get(UnitOfWork);
+    if (!uow.isPostgres) return;
+    const prepared = () =>
+      uow.run({ userId: 'u', rootId: 'r' }, async (manager) => {
+        const rows: { name: string; root: string }[] = await manager.query(
+          `SELECT name, current_setting('app.root_id', true) AS root FROM pg_prepared_statements WHERE name LIKE 'fg\\_%'`,
+        );
+        return rows;
+      });
+    const first = await prepared();
+    expect(first).toHaveLength(1);
+    expect(first[0].root).toBe('r');
+    const again = await prepared();
+    expect(again.map((r) => r.name)).toEqual(first.map((r) => r.name));
+  });
+
   // Last: it reconnects the app's data source. A statement prepared on the old connection
   // must not be used on the new one.
   it('runs single statements, and prepares them again after a reconnect', async () => {
