@@ -58,10 +58,19 @@ export async function schemaSnapshot(ds: DataSource, exclude: string[] = []): Pr
      JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
      WHERE n.nspname = 'public' ORDER BY c.conname`,
   );
+  // Functions and policies too: some migrations (row-level security, fg_enter_root) add only those.
+  const fns: any[] = await ds.query(
+    `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS args, md5(pg_get_functiondef(p.oid)) AS def,
+            coalesce(array_to_string(p.proacl, ','), '') AS acl
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1, 2`,
+  );
+  const policies: any[] = await ds.query(`SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`);
   return [
     ...cols.filter((c) => !skip.has(c.table_name)).map((c) => `column ${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable} ${c.column_default}`),
     ...idx.filter((i) => !skip.has(i.tablename)).map((i) => `index ${i.indexname} ${i.indexdef}`),
     ...cons.filter((c) => !skip.has(c.table_name)).map((c) => `constraint ${c.table_name}.${c.conname} ${c.def}`),
+    ...fns.map((f) => `function ${f.name}(${f.args}) ${f.def} ${f.acl}`),
+    ...policies.filter((p) => !skip.has(p.tablename)).map((p) => `policy ${p.tablename}.${p.policyname} ${p.cmd} ${p.qual} ${p.with_check}`),
   ];
 }
 
