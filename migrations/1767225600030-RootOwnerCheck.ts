@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createAppFunction } from './lib/app-functions';
 import { engineOf } from './lib/table-spec';
 
-const APP_ROLE = 'fractal_app';
 const SIGNATURE = 'fg_owns_root(varchar, varchar, boolean)';
 
 /**
@@ -16,7 +16,7 @@ export class RootOwnerCheck1767225600030 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     if (engineOf(queryRunner) !== 'postgres') return;
-    await queryRunner.query(`CREATE FUNCTION ${SIGNATURE.replace('(varchar, varchar, boolean)', '(p_root_id varchar, p_user_id varchar, p_with_deleted boolean)')}
+    await createAppFunction(queryRunner, SIGNATURE, `CREATE FUNCTION ${SIGNATURE.replace('(varchar, varchar, boolean)', '(p_root_id varchar, p_user_id varchar, p_with_deleted boolean)')}
 RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public, pg_temp AS $$
 DECLARE
   previous text := coalesce(current_setting('app.user_id', true), '');
@@ -30,13 +30,6 @@ BEGIN
   ) INTO owned;
   PERFORM set_config('app.user_id', previous, true);
   RETURN owned;
-END $$`);
-    await queryRunner.query(`REVOKE ALL ON FUNCTION ${SIGNATURE} FROM PUBLIC`);
-    await queryRunner.query(`DO $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
-    GRANT EXECUTE ON FUNCTION ${SIGNATURE} TO ${APP_ROLE};
-  END IF;
 END $$`);
   }
 

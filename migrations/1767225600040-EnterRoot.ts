@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createAppFunction } from './lib/app-functions';
 import { engineOf } from './lib/table-spec';
 
-const APP_ROLE = 'fractal_app';
 const SIGNATURE = 'fg_enter_root(varchar, varchar, boolean)';
 
 /**
@@ -17,7 +17,7 @@ export class EnterRoot1767225600040 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     if (engineOf(queryRunner) !== 'postgres') return;
     // Three statements inside, each cheap: this runs at the start of every tenant request.
-    await queryRunner.query(`CREATE FUNCTION fg_enter_root(p_user_id varchar, p_root_id varchar, p_with_deleted boolean,
+    await createAppFunction(queryRunner, SIGNATURE, `CREATE FUNCTION fg_enter_root(p_user_id varchar, p_root_id varchar, p_with_deleted boolean,
   OUT id varchar, OUT email varchar, OUT role varchar, OUT is_active boolean, OUT owned boolean)
 RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public, pg_temp AS $$
@@ -41,13 +41,6 @@ BEGIN
   PERFORM set_config('app.user_id', '', true);
   IF id IS NOT NULL THEN
     RETURN NEXT;
-  END IF;
-END $$`);
-    await queryRunner.query(`REVOKE ALL ON FUNCTION ${SIGNATURE} FROM PUBLIC`);
-    await queryRunner.query(`DO $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
-    GRANT EXECUTE ON FUNCTION ${SIGNATURE} TO ${APP_ROLE};
   END IF;
 END $$`);
   }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -17,6 +17,11 @@ export interface SessionScope {
 @Injectable()
 export class UnitOfWork {
   private queue: Promise<unknown> = Promise.resolve();
+  /** SQLite: statements prepared on `preparedFor`, the connection they belong to. */
+  private preparedFor?: object;
+  private readonly preparedCache = new Map<string, SqliteStatement>();
+  /** PostgreSQL: the name of each statement prepared per connection. */
+  private readonly statementNames = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -53,8 +58,6 @@ export class UnitOfWork {
    * query) was 3 to 4 points of the guards' 10.5% (bench/tenancy-guard.ts, BENCHMARKS.md).
    * Callers pass fixed SQL texts only, so the cache stays small.
    */
-  private preparedFor?: object;
-  private readonly preparedCache = new Map<string, SqliteStatement>();
   private prepared(sql: string): SqliteStatement {
     const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
     if (this.preparedFor !== connection) {
@@ -106,7 +109,6 @@ export class UnitOfWork {
     }
     return (await client.query({ name, text, values })).rows;
   }
-  private readonly statementNames = new Map<string, string>();
 }
 
 interface SqliteStatement {
