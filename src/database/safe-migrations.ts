@@ -149,8 +149,9 @@ export async function preflight(ds: DataSource, qr: QueryRunner, legacyTables: s
  * are the kernel's file cache, shared and reclaimable; they count towards RSS while mapped.
  */
 async function verifySqlite(qr: QueryRunner, log: (line: string) => void): Promise<void> {
-  const [{ mmap_size: mmap }] = await qr.query('PRAGMA mmap_size');
-  await qr.query(`PRAGMA mmap_size = ${CHECK_MMAP_BYTES}`);
+  // An in-memory database has no file to map, and answers no row.
+  const [mapped] = (await qr.query('PRAGMA mmap_size')) as { mmap_size: number }[];
+  if (mapped) await qr.query(`PRAGMA mmap_size = ${CHECK_MMAP_BYTES}`);
   try {
     let started = Date.now();
     const fkProblems: unknown[] = await qr.query('PRAGMA foreign_key_check');
@@ -165,7 +166,7 @@ async function verifySqlite(qr: QueryRunner, log: (line: string) => void): Promi
     }
     log(`Checked the whole database: foreign_key_check ${fkSeconds.toFixed(1)} s, integrity_check ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   } finally {
-    await qr.query(`PRAGMA mmap_size = ${mmap}`);
+    if (mapped) await qr.query(`PRAGMA mmap_size = ${mapped.mmap_size}`);
   }
 }
 

@@ -45,19 +45,20 @@ describe('migration CLI (real processes, SQLite)', () => {
   const applied = () => read((db) => (db.prepare(`SELECT name FROM migrations ORDER BY timestamp`).all() as { name: string }[]).map((r) => r.name));
   const schema = () => read((db) => db.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY name`).all());
 
-  it('migration:show on a new database lists every migration as pending, and creates nothing', async () => {
+  it('migration:show on a new database lists every migration as pending, and does not create the file', async () => {
     const r = await npm('migration:show');
     ok(r);
     expect(r.stdout.trim().split('\n')).toEqual([...NAMES.map((n) => `[ ] ${n}`), `${NAMES.length} migration(s) pending.`]);
-    expect(tables()).toEqual([]);
+    expect(r.stderr).toContain(`No database at ${file} yet`);
+    expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('npm run migration:dry-run prints the SQL and changes nothing', async () => {
+  it('npm run migration:dry-run prints the SQL and changes nothing, not even creating the file', async () => {
     const r = await npm('migration:dry-run');
     ok(r);
     expect(r.stdout).toMatch(/CREATE TABLE "goals"/);
     expect(r.stdout).toMatch(/Rolled back; nothing was changed/);
-    expect(tables()).toEqual([]);
+    expect(fs.existsSync(file)).toBe(false);
     expect(listFiles(path.join(project.dir, 'backups'))).toEqual([]);
   });
 
