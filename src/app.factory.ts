@@ -41,6 +41,7 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 200 },
     genReqId: requestIdFor,
+    trustProxy: config.trustProxy,
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 export const APP_ENVS = ['development', 'test', 'production'] as const;
@@ -26,6 +27,11 @@ export interface AppConfig {
   authRateLimit: { perIp: number; perAccount: number; ttlSeconds: number };
   logLevel: string;
   redisUrl?: string;
+  /**
+   * Which proxies may name the client in X-Forwarded-For (Fastify's trustProxy): none, or
+   * their addresses. The per-IP rate limit counts the address it yields.
+   */
+  trustProxy: false | string;
   pg: { poolSize: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
 }
 
@@ -105,6 +111,31 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   return n;
 }
 
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyAddress(value: string): boolean {
+  if (PROXY_KEYWORDS.has(value)) return true;
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY: unset or 'false' trusts no proxy; otherwise the proxies' addresses or CIDR
+ * ranges (or proxy-addr's loopback, linklocal, uniquelocal), comma-separated. 'true' and hop
+ * counts are refused: they trust a peer without knowing it, so any client could name itself
+ * in X-Forwarded-For and escape the per-IP limits.
+ */
+function trustProxyVar(env: NodeJS.ProcessEnv): false | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.every(isProxyAddress)) return parts.join(',');
+  throw new ConfigError(
+    `Invalid TRUST_PROXY ${JSON.stringify(raw)}. Valid values: false, or proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated.`,
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   const appEnv = resolveAppEnv(env);
   const database = resolveDatabase(env, cwd);
@@ -133,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: env.LOG_LEVEL || (appEnv === 'test' ? 'silent' : 'info'),
     redisUrl: env.REDIS_URL || undefined,
+    trustProxy: trustProxyVar(env),
     pg: {
       poolSize: intVar(env, 'PG_POOL_SIZE', 10, 1, 500),
       statementTimeoutMs: intVar(env, 'PG_STATEMENT_TIMEOUT_MS', 15000, 0, 3600000),

@@ -65,3 +65,36 @@ describeDb('rate limits on login and register', () => {
     }
   });
 });
+
+describeDb('rate limits behind a reverse proxy (TRUST_PROXY)', () => {
+  const PROXY = '10.9.0.1';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ AUTH_RATE_LIMIT_IP: '2', AUTH_RATE_LIMIT_ACCOUNT: '1000', TRUST_PROXY: PROXY });
+  });
+  afterAll(async () => t?.close());
+
+  const loginVia = (remoteAddress: string, forwardedFor: string, n: number) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: `proxied${n}@example.com`, password: PASSWORD },
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+
+  it('counts each client the trusted proxy names, not the proxy', async () => {
+    expect((await loginVia(PROXY, '203.0.113.1', 1)).statusCode).toBe(401);
+    expect((await loginVia(PROXY, '203.0.113.1', 2)).statusCode).toBe(401);
+    expect((await loginVia(PROXY, '203.0.113.1', 3)).statusCode).toBe(429);
+    // Another client behind the same proxy has its own count.
+    expect((await loginVia(PROXY, '203.0.113.2', 4)).statusCode).toBe(401);
+  });
+
+  it('ignores X-Forwarded-For from anyone else: a client cannot name itself out of its limit', async () => {
+    const client = '198.51.100.7';
+    expect((await loginVia(client, '203.0.113.10', 5)).statusCode).toBe(401);
+    expect((await loginVia(client, '203.0.113.11', 6)).statusCode).toBe(401);
+    expect((await loginVia(client, '203.0.113.12', 7)).statusCode).toBe(429);
+  });
+});

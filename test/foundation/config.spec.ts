@@ -94,4 +94,19 @@ describe('configuration', () => {
       expect(loadConfig({}, CWD).port).toBe(3000);
     });
   });
+
+  describe('TRUST_PROXY', () => {
+    it('trusts no proxy unless told which', () => {
+      expect(loadConfig({}, CWD).trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: 'false' }, CWD).trustProxy).toBe(false);
+    });
+
+    it('takes proxy addresses and ranges', () => {
+      expect(loadConfig({ TRUST_PROXY: ' 10.0.0.1, 192.168.0.0/16 ,::1,loopback' }, CWD).trustProxy).toBe('10.0.0.1,192.168.0.0/16,::1,loopback');
+    });
+
+    it.each(['true', '1', '2', 'proxy.example.com', '10.0.0.1;rm'])('refuses %j, listing what it takes', (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value }, CWD)).toThrow(/Invalid TRUST_PROXY .*Valid values: false, or proxy addresses/);
+    });
+  });
 });
