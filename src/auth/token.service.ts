@@ -88,8 +88,22 @@ export class TokenService {
 
   /** A new login: a new family. */
   async issue(userId: string): Promise<TokenPair> {
+    await this.pruneDead(userId);
     const refreshToken = await this.insertRefresh(userId, randomUUID());
     return this.pair(userId, refreshToken);
+  }
+
+  /**
+   * Each rotation adds a row, so a login also forgets the user's tokens that can never work
+   * again: expired or revoked. Presented later, such a token is refused as unknown instead, the
+   * same 401. Spent tokens of live families stay: they are how reuse is detected.
+   */
+  private async pruneDead(userId: string): Promise<void> {
+    await this.refreshTokens
+      .createQueryBuilder()
+      .delete()
+      .where('user_id = :userId AND (expires_at <= :now OR revoked_at IS NOT NULL)', { userId, now: new Date() })
+      .execute();
   }
 
   /**

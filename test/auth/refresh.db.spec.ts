@@ -119,6 +119,32 @@ describeDb('refresh tokens: rotation, reuse, logout, expiry', () => {
     expect(res.json()).toEqual(invalid);
   });
 
+  it("a login forgets the user's expired and revoked tokens, keeps live families with their spent tokens, and leaves other users alone", async () => {
+    const expiring = await signUp(t.app, 'prune@example.com');
+    const loggedOut = (await login(t.app, 'prune@example.com')).json();
+    const live = (await login(t.app, 'prune@example.com')).json();
+    const liveNext = (await refresh(live.refreshToken)).json();
+    const other = await signUp(t.app, 'prune-other@example.com');
+    const past = new Date(Date.now() - 1000);
+    await rows().update({ tokenHash: hashRefreshToken(expiring.refreshToken) }, { expiresAt: past });
+    await rows().update({ tokenHash: hashRefreshToken(other.refreshToken) }, { expiresAt: past });
+    expect((await logout(loggedOut.refreshToken)).statusCode).toBe(204);
+    const user = await t.db.dataSource.getRepository(User).findOneByOrFail({ email: 'prune@example.com' });
+    expect(await rows().countBy({ userId: user.id })).toBe(4);
+
+    const fresh = (await login(t.app, 'prune@example.com')).json();
+    const kept = await rows().findBy({ userId: user.id });
+    const hashes = new Set(kept.map((r) => r.tokenHash));
+    expect(hashes).toEqual(new Set([live.refreshToken, liveNext.refreshToken, fresh.refreshToken].map(hashRefreshToken)));
+    expect(await rows().countBy({ tokenHash: hashRefreshToken(other.refreshToken) })).toBe(1);
+
+    // A forgotten token is refused like any unknown one; the spent one kept still detects reuse.
+    expect((await refresh(expiring.refreshToken)).json()).toEqual(invalid);
+    expect((await refresh(live.refreshToken)).statusCode).toBe(401);
+    expect((await refresh(liveNext.refreshToken)).statusCode).toBe(401);
+    expect((await refresh(fresh.refreshToken)).statusCode).toBe(200);
+  });
+
   it('refuses unknown and malformed refresh tokens with 401, and bad bodies with 400 naming the field', async () => {
     expect((await refresh('A'.repeat(43))).statusCode).toBe(401);
     expect((await refresh('not a token')).statusCode).toBe(401);
