@@ -9,7 +9,7 @@ export const AllowDeletedRoot = () => SetMetadata(ALLOW_DELETED_ROOT, true);
 
 export const ROOT_NOT_FOUND = 'Root not found';
 
-const TENANT_ROUTE = 'tenancy:tenantRoute';
+export const TENANT_ROUTE = 'tenancy:tenantRoute';
 /** Marks the routes that the tenant guard protects (TenantRoute() sets it with the guard). */
 export const MarkTenantRoute = () => SetMetadata(TENANT_ROUTE, true);
 

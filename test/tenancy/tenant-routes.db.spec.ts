@@ -1,6 +1,6 @@
 import { GUARDS_METADATA, INTERCEPTORS_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { TenantGuard } from '../../src/tenancy/tenant.guard';
+import { TENANT_ROUTE, TenantGuard } from '../../src/tenancy/tenant.guard';
 import { TransactionInterceptor } from '../../src/tenancy/transaction.interceptor';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
 
@@ -25,7 +25,7 @@ function handlersOf(t: TestApp): Handler[] {
         const on = (key: string) => [...(Reflect.getMetadata(key, controller) ?? []), ...(Reflect.getMetadata(key, method) ?? [])];
         out.push({
           path: `${base}/${String(Reflect.getMetadata(PATH_METADATA, method))}`,
-          marked: Boolean(Reflect.getMetadata('tenancy:tenantRoute', method) ?? Reflect.getMetadata('tenancy:tenantRoute', controller)),
+          marked: Boolean(Reflect.getMetadata(TENANT_ROUTE, method) ?? Reflect.getMetadata(TENANT_ROUTE, controller)),
           guards: on(GUARDS_METADATA),
           interceptors: on(INTERCEPTORS_METADATA),
         });
