@@ -22,6 +22,10 @@ export class RefreshToken extends AuditedEntity {
   @TimestampColumn('expires_at', { nullable: false })
   expiresAt: Date;
 
+  /** When the whole family (the login) ends, however often it rotates. Null for older rows: no cap. */
+  @TimestampColumn('family_expires_at')
+  familyExpiresAt: Date | null;
+
   @TimestampColumn('used_at')
   usedAt: Date | null;
 

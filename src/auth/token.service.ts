@@ -89,7 +89,8 @@ export class TokenService {
   /** A new login: a new family. */
   async issue(userId: string): Promise<TokenPair> {
     await this.pruneDead(userId);
-    const refreshToken = await this.insertRefresh(userId, randomUUID());
+    const familyExpiresAt = new Date(Date.now() + this.config.jwt.refreshMaxAgeSeconds * 1000);
+    const refreshToken = await this.insertRefresh(userId, randomUUID(), familyExpiresAt);
     return this.pair(userId, refreshToken);
   }
 
@@ -126,7 +127,7 @@ export class TokenService {
       await this.revokeFamily(row.familyId);
       return { ok: false, reason: 'revoked' };
     }
-    const next = await this.insertRefresh(row.userId, row.familyId);
+    const next = await this.insertRefresh(row.userId, row.familyId, row.familyExpiresAt);
     const spent = await this.refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
     if (spent.affected !== 1) {
       await this.revokeFamily(row.familyId);
@@ -155,14 +156,17 @@ export class TokenService {
     };
   }
 
-  private async insertRefresh(userId: string, familyId: string): Promise<string> {
+  /** Each token lives the refresh TTL, but never past its family's end. */
+  private async insertRefresh(userId: string, familyId: string, familyExpiresAt: Date | null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
+    const ttlEnd = Date.now() + this.config.jwt.refreshTtlSeconds * 1000;
     await this.refreshTokens.insert({
       id: randomUUID(),
       userId,
       familyId,
       tokenHash: hashRefreshToken(token),
-      expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
+      expiresAt: new Date(familyExpiresAt ? Math.min(ttlEnd, familyExpiresAt.getTime()) : ttlEnd),
+      familyExpiresAt,
       createdBy: userId,
       updatedBy: userId,
     });

@@ -22,7 +22,7 @@ export interface AppConfig {
    * service itself connects as the unprivileged fractal_app role. Unset: migrations use database.
    */
   migrationDatabase?: DatabaseTarget;
-  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; refreshMaxAgeSeconds: number };
   /** Login and register attempts allowed per window, per client IP and per account (email). */
   authRateLimit: { perIp: number; perAccount: number; ttlSeconds: number };
   logLevel: string;
@@ -155,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // Access tokens are short-lived by rule: at most 15 minutes.
       accessTtlSeconds: intVar(env, 'JWT_ACCESS_TTL_SECONDS', 900, 10, 900),
       refreshTtlSeconds: intVar(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+      // Rotation slides the refresh TTL forward; a login still ends this long after it began.
+      refreshMaxAgeSeconds: intVar(env, 'JWT_REFRESH_MAX_AGE_SECONDS', 90 * 24 * 3600, 60, 2 * 365 * 24 * 3600),
     },
     // Test suites register and log in many users from one address; the auth tests lower these.
     authRateLimit: {

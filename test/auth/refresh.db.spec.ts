@@ -162,3 +162,47 @@ describeDb('refresh tokens: rotation, reuse, logout, expiry', () => {
     expect(await rows().countBy({ familyId: await familyOf(pair.refreshToken), revokedAt: Not(IsNull()) })).toBe(1);
   });
 });
+
+describeDb('refresh tokens: a login ends after JWT_REFRESH_MAX_AGE_SECONDS, however often it rotates', () => {
+  const MAX_AGE = 120;
+  let t: TestApp;
+  const refresh = (refreshToken: string) => t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
+  const rowOf = (token: string) => t.db.dataSource.getRepository(RefreshToken).findOneByOrFail({ tokenHash: hashRefreshToken(token) });
+
+  beforeAll(async () => {
+    t = await createTestApp({ JWT_REFRESH_TTL_SECONDS: '3600', JWT_REFRESH_MAX_AGE_SECONDS: String(MAX_AGE) });
+  });
+  afterAll(async () => t?.close());
+
+  it('caps every token of the family at the end its login set, and carries that end through rotations', async () => {
+    const before = Date.now();
+    const first = await signUp(t.app, 'capped@example.com');
+    const row = await rowOf(first.refreshToken);
+    expect(row.familyExpiresAt!.getTime()).toBeGreaterThanOrEqual(before + MAX_AGE * 1000 - 1000);
+    expect(row.familyExpiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + MAX_AGE * 1000);
+    // The TTL (an hour) would outlive the login: the token ends with it.
+    expect(row.expiresAt.getTime()).toBe(row.familyExpiresAt!.getTime());
+
+    const next = (await refresh(first.refreshToken)).json();
+    const nextRow = await rowOf(next.refreshToken);
+    expect(nextRow.familyExpiresAt!.getTime()).toBe(row.familyExpiresAt!.getTime());
+    expect(nextRow.expiresAt.getTime()).toBe(row.familyExpiresAt!.getTime());
+  });
+
+  it('refuses a refresh once the login has ended', async () => {
+    const pair = await signUp(t.app, 'ended@example.com');
+    const past = new Date(Date.now() - 1000);
+    await t.db.dataSource.getRepository(RefreshToken).update({ tokenHash: hashRefreshToken(pair.refreshToken) }, { expiresAt: past, familyExpiresAt: past });
+    expect((await refresh(pair.refreshToken)).statusCode).toBe(401);
+  });
+
+  it('keeps the sliding lifetime of tokens issued before the cap existed (no family end)', async () => {
+    const pair = await signUp(t.app, 'older@example.com');
+    await t.db.dataSource.getRepository(RefreshToken).update({ tokenHash: hashRefreshToken(pair.refreshToken) }, { familyExpiresAt: null });
+    const before = Date.now();
+    const next = (await refresh(pair.refreshToken)).json();
+    const nextRow = await rowOf(next.refreshToken);
+    expect(nextRow.familyExpiresAt).toBeNull();
+    expect(nextRow.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3600 * 1000 - 1000);
+  });
+});

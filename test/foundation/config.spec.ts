@@ -86,6 +86,7 @@ describe('configuration', () => {
       ['PG_POOL_SIZE', '0'],
       ['JWT_ACCESS_TTL_SECONDS', '3600'],
       ['PG_STATEMENT_TIMEOUT_MS', '1.5'],
+      ['JWT_REFRESH_MAX_AGE_SECONDS', '10'],
     ])('%s=%s is refused, naming the variable', (name, value) => {
       expect(() => loadConfig({ [name]: value }, CWD)).toThrow(new RegExp(name));
     });

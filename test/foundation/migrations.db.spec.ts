@@ -113,8 +113,10 @@ describeDb(`migrations (${ENGINE})`, () => {
         const afterUp = await schemaSnapshot(ds, ['migrations']);
         expect(await appliedNames(ds)).toEqual(upTo.map((m) => new m().name));
 
-        // The schema the migrations build is the schema the entities describe.
-        expect((await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+        // With every migration applied, the schema is the one the entities describe (earlier
+        // prefixes may lack what a later migration adds).
+        const last = index === MIGRATIONS.length - 1;
+        if (last) expect((await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
 
         await ds.undoLastMigration();
         expect(await schemaSnapshot(ds, ['migrations'])).toEqual(before);
@@ -122,7 +124,7 @@ describeDb(`migrations (${ENGINE})`, () => {
 
         await ds.runMigrations();
         expect(await schemaSnapshot(ds, ['migrations'])).toEqual(afterUp);
-        expect((await ds.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
+        if (last) expect((await ds.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
       });
     });
   });
