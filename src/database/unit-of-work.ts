@@ -75,7 +75,7 @@ export class UnitOfWork {
   run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
     if (this.isPostgres) {
       const opening = `SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`;
-      return this.runOpenedBy(opening, [scope.userId ?? '', scope.rootId ?? ''], (manager) => fn(manager));
+      return this.runOpenedBy(opening, [scope.userId ?? '', scope.rootId ?? ''], fn);
     }
     const work = () => this.dataSource.transaction(fn);
     const next = this.queue.then(work, work);
