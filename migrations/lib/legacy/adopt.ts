@@ -84,6 +84,18 @@ class Adoption {
     return (await this.one<{ n: number }>('SELECT changes() AS n')).n;
   }
 
+  private readonly counts = new Map<string, number>();
+
+  /** A legacy table's rows, counted once: a count of the big tables takes most of a second. */
+  async legacyCount(table: string): Promise<number> {
+    let n = this.counts.get(table);
+    if (n === undefined) {
+      n = (await this.one<{ n: number }>(`SELECT count(*) AS n FROM ${this.L(table)}`)).n;
+      this.counts.set(table, n);
+    }
+    return n;
+  }
+
   has(table: string, col?: string): boolean {
     const c = this.cols.get(table);
     return col === undefined ? c !== undefined : (c?.includes(col) ?? false);
@@ -163,7 +175,7 @@ class Adoption {
   async adopt(spec: Spec): Promise<TableCount> {
     const from = `FROM ${this.L(spec.legacy)} s ${spec.joins ?? ''}`;
     const reason = spec.reasons.length ? this.caseOf(spec.reasons) : 'NULL';
-    const before = (await this.one<{ n: number }>(`SELECT count(*) AS n FROM ${this.L(spec.legacy)}`)).n;
+    const before = await this.legacyCount(spec.legacy);
     await this.sql(
       `INSERT INTO ${q(spec.target)} (${spec.columns.map(([c]) => q(c)).join(', ')})
        SELECT ${spec.columns.map(([, e]) => e).join(', ')} ${from} WHERE ${reason} IS NULL ${spec.order ?? 'ORDER BY s.rowid'}`,
@@ -194,7 +206,7 @@ class Adoption {
     // Progress is weighted by rows: the two big tables dominate the time on large files.
     const sizes = new Map<string, number>();
     for (const t of ['activity_instances', 'metric_values']) {
-      if (this.has(t)) sizes.set(t, (await this.one<{ n: number }>(`SELECT count(*) AS n FROM ${this.L(t)}`)).n / 20_000);
+      if (this.has(t)) sizes.set(t, (await this.legacyCount(t)) / 20_000);
     }
     const perRow = (t: string) => 1 + (sizes.get(t) ?? 0);
     this.perRow = perRow;
@@ -222,8 +234,12 @@ class Adoption {
     await this.step('programs', 1, () => this.programs());
     await this.step('owner', 1, () => this.owner());
     await this.step('duplicate names', 1, () => this.dedupe());
-    await this.step('indexes', 1, () => this.recreateIndexes(indexes));
+    // The legacy tables go before the indexes are built, so that the indexes reuse their pages:
+    // the adopted file keeps no free space (benchmark file: 2.36 GB instead of 3.17 GB, of which
+    // 0.8 GB free). The time is a wash: integrity_check reads the indexes through the memory
+    // map and runs about 5 s faster, and the index builds journal the pages they reuse, 2-3 s.
     await this.step('dropping legacy tables', 1, () => this.dropLegacy());
+    await this.step('indexes', 1, () => this.recreateIndexes(indexes));
     await this.step('checks', 3, () => this.checks());
   }
 
@@ -528,7 +544,7 @@ class Adoption {
   }
 
   private async adoptGoalsFrom(table: string, reasons: [string, string][], columns: [string, string][]): Promise<TableCount> {
-    const before = (await this.one<{ n: number }>(`SELECT count(*) AS n FROM ${this.L(table)}`)).n;
+    const before = await this.legacyCount(table);
     const all: [string, string][] = [
       ['id', 's.id'],
       ...this.audit(table),
