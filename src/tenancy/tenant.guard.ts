@@ -33,12 +33,20 @@ export interface DeferredRootCheck {
   withDeleted: boolean;
 }
 
+/** The :rootId a request names, as sent, and whether its handler admits a soft-deleted root. */
+function rootParams(reflector: Reflector, context: ExecutionContext): { rootId: unknown; withDeleted: boolean } {
+  return {
+    rootId: context.switchToHttp().getRequest().params?.rootId,
+    withDeleted: reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false,
+  };
+}
+
 /** The root a tenant route asks for, if the route is one and its :rootId can be a root's id. */
 export function requestedRoot(reflector: Reflector, context: ExecutionContext): { rootId: string; withDeleted: boolean } | undefined {
   if (!reflector.getAllAndOverride<boolean>(TENANT_ROUTE, [context.getHandler(), context.getClass()])) return undefined;
-  const rootId: unknown = context.switchToHttp().getRequest().params?.rootId;
+  const { rootId, withDeleted } = rootParams(reflector, context);
   if (typeof rootId !== 'string' || !isUuid(rootId)) return undefined;
-  return { rootId, withDeleted: reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false };
+  return { rootId, withDeleted };
 }
 
 /**
@@ -54,8 +62,7 @@ export class TenantGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest();
-    const rootId: unknown = request.params?.rootId;
-    const withDeleted = this.reflector.get<boolean>(ALLOW_DELETED_ROOT, context.getHandler()) ?? false;
+    const { rootId, withDeleted } = rootParams(this.reflector, context);
     const deferred = request[DEFERRED_ROOT_CHECK_KEY] as DeferredRootCheck | undefined;
     if (deferred) {
       // The check happens in the route's transaction; the context stays userless until then.
