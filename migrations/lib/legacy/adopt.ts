@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryRunner } from 'typeorm';
 import { LEGACY_PREFIX, LEGACY_TABLES } from '../legacy-stash';
 import { AdoptionReport, adoptionOutput, printReport, rememberReport, TableCount } from './report';
+import { fillThenKey, UnsafeSwitch } from './keys-after';
 import { detectShape, LegacyColumns, readLegacyColumns } from './shape';
 import {
   boolBad, boolExpr, dateBad, dateExpr, intBad, intExpr, jsonBad, jsonExpr, nowStamp, q, realExpr,
@@ -40,6 +41,8 @@ interface Spec {
   columns: [string, string][];
   sourceId?: string;
   order?: string;
+  /** A big table: fill it keyless, then build its key indexes by sorting (fillThenKey). */
+  keysAfter?: boolean;
 }
 
 class Adoption {
@@ -50,7 +53,7 @@ class Adoption {
   private done = 0;
   private total = 1;
 
-  constructor(private readonly qr: QueryRunner, cols: LegacyColumns) {
+  constructor(private readonly qr: QueryRunner, private readonly db: UnsafeSwitch, cols: LegacyColumns) {
     this.cols = cols;
     this.report = {
       shape: detectShape(cols),
@@ -176,11 +179,16 @@ class Adoption {
     const from = `FROM ${this.L(spec.legacy)} s ${spec.joins ?? ''}`;
     const reason = spec.reasons.length ? this.caseOf(spec.reasons) : 'NULL';
     const before = await this.legacyCount(spec.legacy);
-    await this.sql(
-      `INSERT INTO ${q(spec.target)} (${spec.columns.map(([c]) => q(c)).join(', ')})
-       SELECT ${spec.columns.map(([, e]) => e).join(', ')} ${from} WHERE ${reason} IS NULL ${spec.order ?? 'ORDER BY s.rowid'}`,
-    );
-    const kept = await this.changes();
+    let kept = 0;
+    const fill = async (target: string) => {
+      await this.sql(
+        `INSERT INTO ${q(target)} (${spec.columns.map(([c]) => q(c)).join(', ')})
+         SELECT ${spec.columns.map(([, e]) => e).join(', ')} ${from} WHERE ${reason} IS NULL ${spec.order ?? 'ORDER BY s.rowid'}`,
+      );
+      kept = await this.changes();
+    };
+    if (spec.keysAfter) await fillThenKey((text, params) => this.sql(text, params), this.db, spec.target, spec.columns.map(([c]) => c), fill);
+    else await fill(spec.target);
     let quarantined = 0;
     if (kept < before) {
       const sourceId = spec.sourceId ?? `CAST(s.id AS TEXT)`;
@@ -639,6 +647,7 @@ class Adoption {
     await this.adopt({
       legacy: T,
       target: T,
+      keysAfter: true,
       joins: `LEFT JOIN goals g ON g.id = s.practice_session_id`,
       reasons: [
         ...(await this.idReasons(T)),
@@ -731,6 +740,7 @@ class Adoption {
     await this.adopt({
       legacy: T,
       target: T,
+      keysAfter: true,
       joins: `LEFT JOIN activity_instances ai ON ai.id = s.activity_instance_id`,
       reasons: [
         ...(await this.idReasons(T)),
@@ -1021,9 +1031,9 @@ export async function adoptLegacy(qr: QueryRunner): Promise<AdoptionReport | und
       `This SQLite file has a goals table that is not the Flask app's (it needs ${required.join(', ')}; found ${goals?.join(', ') ?? 'none'}). Refusing to adopt it; nothing was changed.`,
     );
   }
-  const db = (qr.connection.driver as unknown as { databaseConnection: Parameters<typeof registerFunctions>[0] }).databaseConnection;
+  const db = (qr.connection.driver as unknown as { databaseConnection: Parameters<typeof registerFunctions>[0] & UnsafeSwitch }).databaseConnection;
   registerFunctions(db);
-  const adoption = new Adoption(qr, cols);
+  const adoption = new Adoption(qr, db, cols);
   out.log(`AdoptLegacy: detected shape ${adoption.report.shape.number} (${adoption.report.shape.description}); adopting ${[...cols.keys()].join(', ')}.`);
   const report = await adoption.run();
   rememberReport(report);
