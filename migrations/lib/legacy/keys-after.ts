@@ -5,7 +5,6 @@ export interface UnsafeSwitch {
   unsafeMode(on?: boolean): unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Sql = (text: string, params?: unknown[]) => Promise<any[]>;
 
 interface SchemaRow {
