@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeTimestamp } from '../../migrations/lib/legacy/values';
+import { createApp } from '../../src/app.factory';
 import { ENTITIES } from '../../src/database/entities';
 import { TestDatabase, tempDir } from '../helpers/db';
 import { legacyDatabase, normalizedSchema, readAll, SHARED_FILE } from './fixtures';
@@ -167,7 +168,30 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
       expect(users).toHaveLength(1);
       expect(users[0]).toMatchObject({ email: 'will@example.com', password_hash: null, is_active: 1 });
       expect(readAll(other.location, `SELECT count(*) AS n FROM goals WHERE user_id = ?`, [users[0].id])[0].n).toBe(8);
-      expect(r.lines.join('\n')).toContain('will@example.com');
+      const printed = r.lines.join('\n');
+      expect(printed).toContain('npm run user:set-password -- will@example.com');
+
+      // What the report says to do works: the password through the real command, then a login that sees the 8 roots.
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: other.location, APP_ENV: 'development' };
+      const set = spawnSync('npm', ['run', '--silent', 'user:set-password', '--', 'will@example.com'], {
+        cwd: PROJECT, env, input: 'a long new passphrase\n', encoding: 'utf8', timeout: 60_000,
+      });
+      expect({ status: set.status, out: set.stdout.trim().split('\n').pop(), err: set.stderr }).toEqual({
+        status: 0, out: 'will@example.com has a new password.', err: '',
+      });
+      const ds = other.newDataSource();
+      await ds.initialize();
+      const app = await createApp({ config: other.config, dataSource: ds });
+      try {
+        const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'will@example.com', password: 'a long new passphrase' } });
+        expect(login.statusCode).toBe(200);
+        const roots = await app.inject({ method: 'GET', url: '/api/roots', headers: { authorization: `Bearer ${login.json().accessToken}` } });
+        expect(roots.statusCode).toBe(200);
+        expect(roots.json().items).toHaveLength(8);
+      } finally {
+        await app.close();
+        if (ds.isInitialized) await ds.destroy();
+      }
     } finally {
       delete process.env.LEGACY_OWNER_EMAIL;
       await other.drop();

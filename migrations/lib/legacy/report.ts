@@ -116,11 +116,13 @@ export function printReport(r: AdoptionReport, log: (line: string) => void): voi
   if (o.placeholder) {
     line(`Owner: the ${o.roots} legacy root(s) belong to the disabled placeholder account ${o.email} (no password; nobody can log in as it).`);
   } else if (o.created) {
-    line(`Owner: the ${o.roots} legacy root(s) belong to ${o.email}, created now without a password (none is ever set by default); it cannot log in yet.`);
+    line(`Owner: the ${o.roots} legacy root(s) belong to ${o.email}, created now without a password (none is ever set by default).`);
+    line(`  To log in as it and see the data: npm run user:set-password -- ${o.email}   (on the server; it asks for the password),`);
+    line('  then start the service on this database: POST /api/auth/login, then GET /api/roots.');
   } else {
     line(`Owner: the ${o.roots} legacy root(s) now belong to the existing account ${o.email}: log in as it (POST /api/auth/login) and list them (GET /api/roots).`);
   }
-  if (o.placeholder || o.created) {
+  if (o.placeholder) {
     line('  To see the data, start the service on this database, then:');
     line('  1. register your account:          POST /api/auth/register {"email", "password"}');
     line('  2. make it an administrator:       npm run admin:grant -- <your email>   (on the server)');
