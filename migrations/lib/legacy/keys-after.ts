@@ -62,7 +62,9 @@ export async function fillThenKey(
     try {
       await sql(`CREATE UNIQUE INDEX ${q(name)} ON ${q(twin)} (${list.join(', ')})`);
     } catch (err) {
-      throw new Error(`${table}: ${err instanceof Error ? err.message.replace(twin, table) : err}`);
+      // Not `instanceof Error`: the driver's errors may come from another realm (jest's, for one).
+      const message = (err as { message?: unknown } | null)?.message;
+      throw new Error(`${table}: ${typeof message === 'string' ? message.split(twin).join(table) : String(err)}`);
     }
     built.push([name, key]);
   }
