@@ -1,5 +1,6 @@
 import { DataSource, IsNull } from 'typeorm';
 import { CliError, runCli, singleArgument } from '../config/cli';
+import { normalizeEmail } from './auth.dto';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordService } from './password.service';
 import { RefreshToken } from './refresh-token.entity';
 import { User } from './user.entity';
@@ -23,11 +24,12 @@ export function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
-export async function setPassword(ds: DataSource, email: string, password: string): Promise<PasswordSet> {
+export async function setPassword(ds: DataSource, rawEmail: string, password: string): Promise<PasswordSet> {
   const problem = passwordProblem(password);
   if (problem) throw new CliError(problem);
-  const user = await ds.getRepository(User).findOne({ where: { email: email.toLowerCase() }, select: { id: true, isActive: true } });
-  if (!user) throw new CliError(`No account with the email ${email.toLowerCase()}.`);
+  const email = normalizeEmail(rawEmail) as string;
+  const user = await ds.getRepository(User).findOne({ where: { email }, select: { id: true, isActive: true } });
+  if (!user) throw new CliError(`No account with the email ${email}.`);
   const passwordHash = await new PasswordService().hash(password);
   return ds.transaction(async (m) => {
     await m.getRepository(User).update({ id: user.id }, { passwordHash });
@@ -90,7 +92,7 @@ if (require.main === module) {
       const password = await readNewPassword();
       const result = await setPassword(ds, email, password);
       const ended = result.endedLogins ? ` ${result.endedLogins} login(s) made with the old password were ended.` : '';
-      console.log(`${email.toLowerCase()} has a new password.${ended}`);
+      console.log(`${normalizeEmail(email)} has a new password.${ended}`);
       if (!result.isActive) {
         console.log('The account is disabled: it cannot log in until an administrator enables it (PATCH /api/admin/users/<userId> {"isActive": true}).');
       }

@@ -32,7 +32,8 @@ export async function runCli(command: string, fn: (ds: DataSource) => Promise<vo
       await ds.destroy();
     }
   } catch (err) {
-    console.error(err instanceof Error ? err.message : err);
+    // A refusal is one line; anything unexpected keeps its stack.
+    console.error(err instanceof CliError ? err.message : err);
     process.exitCode = 1;
   }
 }
