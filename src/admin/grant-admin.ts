@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../auth/auth.dto';
 import { User } from '../auth/user.entity';
 import { CliError, runCli, singleArgument } from '../config/cli';
 
@@ -6,7 +7,7 @@ import { CliError, runCli, singleArgument } from '../config/cli';
  * Makes an existing account an administrator. Run on the server, against the environment's
  * database: there is no HTTP route that creates the first admin.
  */
-const email = singleArgument('npm run admin:grant -- <email>')?.toLowerCase();
+const email = normalizeEmail(singleArgument('npm run admin:grant -- <email>')) as string | undefined;
 if (email) {
   void runCli('admin:grant', async (ds) => {
     const result = await ds.getRepository(User).update({ email }, { role: 'admin' });

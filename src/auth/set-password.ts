@@ -13,6 +13,8 @@ import { User } from './user.entity';
  * (LEGACY_OWNER_EMAIL) first logs in, and how an operator resets a forgotten one.
  */
 export interface PasswordSet {
+  /** The account's email, normalized as login normalizes it. */
+  email: string;
   isActive: boolean;
   /** Logins (refresh-token families) that the new password ended. */
   endedLogins: number;
@@ -41,7 +43,7 @@ export async function setPassword(ds: DataSource, rawEmail: string, password: st
       .where('t.user_id = :id AND t.revoked_at IS NULL', { id: user.id })
       .getRawMany();
     await m.getRepository(RefreshToken).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return { isActive: user.isActive, endedLogins: families.length };
+    return { email, isActive: user.isActive, endedLogins: families.length };
   });
 }
 
@@ -92,7 +94,7 @@ if (require.main === module) {
       const password = await readNewPassword();
       const result = await setPassword(ds, email, password);
       const ended = result.endedLogins ? ` ${result.endedLogins} login(s) made with the old password were ended.` : '';
-      console.log(`${normalizeEmail(email)} has a new password.${ended}`);
+      console.log(`${result.email} has a new password.${ended}`);
       if (!result.isActive) {
         console.log('The account is disabled: it cannot log in until an administrator enables it (PATCH /api/admin/users/<userId> {"isActive": true}).');
       }

@@ -21,7 +21,7 @@ describeDb('user:set-password', () => {
   it('lets an account created without a password (as LEGACY_OWNER_EMAIL does) log in', async () => {
     await t.db.dataSource.getRepository(User).insert({ id: randomUUID(), email: 'legacy@example.com', passwordHash: null });
     expect((await login(t.app, 'legacy@example.com', NEW_PASSWORD)).statusCode).toBe(401);
-    await expect(setPassword(t.db.dataSource, 'Legacy@Example.com', NEW_PASSWORD)).resolves.toEqual({ isActive: true, endedLogins: 0 });
+    await expect(setPassword(t.db.dataSource, 'Legacy@Example.com', NEW_PASSWORD)).resolves.toEqual({ email: 'legacy@example.com', isActive: true, endedLogins: 0 });
     expect((await login(t.app, 'legacy@example.com', NEW_PASSWORD)).statusCode).toBe(200);
   });
 
@@ -29,7 +29,7 @@ describeDb('user:set-password', () => {
     await register(t.app, 'bob@example.com');
     const first = (await login(t.app, 'bob@example.com')).json();
     const second = (await login(t.app, 'bob@example.com')).json();
-    await expect(setPassword(t.db.dataSource, 'bob@example.com', NEW_PASSWORD)).resolves.toEqual({ isActive: true, endedLogins: 2 });
+    await expect(setPassword(t.db.dataSource, 'bob@example.com', NEW_PASSWORD)).resolves.toEqual({ email: 'bob@example.com', isActive: true, endedLogins: 2 });
     for (const pair of [first, second]) {
       const refresh = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: pair.refreshToken } });
       expect(refresh.statusCode).toBe(401);
@@ -51,7 +51,7 @@ describeDb('user:set-password', () => {
   it('sets the password of a disabled account, which still cannot log in, and says so', async () => {
     await register(t.app, 'dora@example.com');
     await t.db.dataSource.getRepository(User).update({ email: 'dora@example.com' }, { isActive: false });
-    await expect(setPassword(t.db.dataSource, 'dora@example.com', NEW_PASSWORD)).resolves.toEqual({ isActive: false, endedLogins: 0 });
+    await expect(setPassword(t.db.dataSource, 'dora@example.com', NEW_PASSWORD)).resolves.toEqual({ email: 'dora@example.com', isActive: false, endedLogins: 0 });
     expect((await login(t.app, 'dora@example.com', NEW_PASSWORD)).statusCode).toBe(401);
   });
 
