@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { AuthUser } from '../tenancy/request-context';
-import { LoginDto, RefreshTokenDto, RegisterDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, RefreshTokenDto, RegisterDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
 import { Public } from './public.decorator';
@@ -41,6 +41,14 @@ export class AuthController {
   @HttpCode(204)
   logout(@Body() dto: RefreshTokenDto): Promise<void> {
     return this.auth.logout(dto.refreshToken);
+  }
+
+  /** Rate-limited like login, per IP and per account: it checks a password. */
+  @UseGuards(AuthRateLimitGuard)
+  @Post('password')
+  @HttpCode(200)
+  changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<TokenPair> {
+    return this.auth.changePassword(user, dto);
   }
 
   @Get('me')

@@ -52,3 +52,16 @@ export class RefreshTokenDto {
   @MaxLength(200)
   refreshToken: string;
 }
+
+/** The current password proves the person at the keyboard holds the account, not only a token. */
+export class ChangePasswordDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  currentPassword: string;
+
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  newPassword: string;
+}

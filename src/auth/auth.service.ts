@@ -4,8 +4,10 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuthUser } from '../tenancy/request-context';
 import { ACCOUNT_UNAVAILABLE, INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
-import { LoginDto, RegisterDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, RegisterDto } from './auth.dto';
+import { RequestValidationError } from '../http/validation';
 import { PasswordService } from './password.service';
+import { replacePassword } from './replace-password';
 import { TokenPair, TokenService } from './token.service';
 import { User } from './user.entity';
 import { toUserView, UserView } from './user.view';
@@ -71,6 +73,29 @@ export class AuthService {
 
   logout(refreshToken: string): Promise<void> {
     return this.unitOfWork.write(() => this.tokens.revoke(refreshToken));
+  }
+
+  /**
+   * A new password for the signed-in user, who must give the current one. It ends every login
+   * of the account, this one included, and answers a new login for this client, all in one
+   * transaction. A wrong current password is a 400 naming the field, not a 401: the access
+   * token is fine, and a client must not take the answer for an expired session.
+   */
+  async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<TokenPair> {
+    if (dto.newPassword === dto.currentPassword) {
+      throw new RequestValidationError([{ field: 'newPassword', message: 'newPassword must differ from currentPassword' }]);
+    }
+    const user = await this.users.findOne({ where: { id: auth.id }, select: { id: true, passwordHash: true } });
+    const ok = user?.passwordHash
+      ? await this.passwords.verify(user.passwordHash, dto.currentPassword)
+      : await this.passwords.verifyDummy(dto.currentPassword);
+    if (!user) throw new UnauthorizedException(ACCOUNT_UNAVAILABLE);
+    if (!ok) throw new RequestValidationError([{ field: 'currentPassword', message: 'currentPassword is not the password of this account' }]);
+    const passwordHash = await this.passwords.hash(dto.newPassword);
+    return this.unitOfWork.run({ userId: user.id }, async (m) => {
+      await replacePassword(m, user.id, passwordHash, user.id);
+      return this.tokens.issue(user.id, m);
+    });
   }
 
   async me(auth: AuthUser): Promise<UserView> {

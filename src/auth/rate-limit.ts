@@ -3,12 +3,14 @@ import { ThrottlerException, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerSt
 import type { ThrottlerLimitDetail } from '@nestjs/throttler';
 import { AppConfig } from '../config/env';
 import { createThrottlerStorage } from '../http/throttler-storage';
+import { AuthUser, USER_KEY } from '../tenancy/request-context';
 import { normalizeEmail } from './auth.dto';
 
 export const RATE_LIMITED = 'Too many attempts. Try again later.';
 
-function emailOf(req: { body?: unknown }): string | undefined {
-  const email = normalizeEmail((req.body as { email?: unknown } | undefined)?.email);
+/** The account an attempt is about: the body's email, or the signed-in user's (changing a password). */
+function emailOf(req: { body?: unknown; [USER_KEY]?: AuthUser }): string | undefined {
+  const email = normalizeEmail((req.body as { email?: unknown } | undefined)?.email) ?? req[USER_KEY]?.email;
   return typeof email === 'string' && email !== '' ? email : undefined;
 }
 
@@ -21,9 +23,9 @@ export function rateLimitStorage(config: AppConfig): ThrottlerStorage | undefine
 }
 
 /**
- * Two limits on login and register, both counted on every attempt: per client IP, and per
- * account (the normalized email of the body), so that neither many addresses nor many
- * accounts get around it.
+ * Two limits on login, register and password changes, both counted on every attempt: per
+ * client IP, and per account (the normalized email of the body, or of the signed-in user), so
+ * that neither many addresses nor many accounts get around it. Each route counts apart.
  */
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
   const ttl = config.authRateLimit.ttlSeconds * 1000;

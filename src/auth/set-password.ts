@@ -1,8 +1,8 @@
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CliError, runCli, singleArgument } from '../config/cli';
 import { normalizeEmail } from './auth.dto';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordService } from './password.service';
-import { RefreshToken } from './refresh-token.entity';
+import { replacePassword } from './replace-password';
 import { User } from './user.entity';
 
 /**
@@ -33,18 +33,8 @@ export async function setPassword(ds: DataSource, rawEmail: string, password: st
   const user = await ds.getRepository(User).findOne({ where: { email }, select: { id: true, isActive: true } });
   if (!user) throw new CliError(`No account with the email ${email}.`);
   const passwordHash = await new PasswordService().hash(password);
-  return ds.transaction(async (m) => {
-    await m.getRepository(User).update({ id: user.id }, { passwordHash });
-    // Whoever logged in with the old password is logged out; access tokens still end within their 15 minutes.
-    const families: { family_id: string }[] = await m
-      .getRepository(RefreshToken)
-      .createQueryBuilder('t')
-      .select('DISTINCT t.family_id', 'family_id')
-      .where('t.user_id = :id AND t.revoked_at IS NULL', { id: user.id })
-      .getRawMany();
-    await m.getRepository(RefreshToken).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return { email, isActive: user.isActive, endedLogins: families.length };
-  });
+  const endedLogins = await ds.transaction((m) => replacePassword(m, user.id, passwordHash, null));
+  return { email, isActive: user.isActive, endedLogins };
 }
 
 /** The new password: asked twice on a terminal, else the first line of stdin. */

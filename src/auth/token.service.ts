@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createVerifier } from 'fast-jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { RefreshToken } from './refresh-token.entity';
@@ -86,11 +86,12 @@ export class TokenService {
     return { sub: claims.sub };
   }
 
-  /** A new login: a new family. */
-  async issue(userId: string): Promise<TokenPair> {
-    await this.pruneDead(userId);
+  /** A new login: a new family. With a manager, inside that manager's transaction. */
+  async issue(userId: string, manager?: EntityManager): Promise<TokenPair> {
+    const repo = manager ? manager.getRepository(RefreshToken) : this.refreshTokens;
+    await this.pruneDead(repo, userId);
     const familyExpiresAt = new Date(Date.now() + this.config.jwt.refreshMaxAgeSeconds * 1000);
-    const refreshToken = await this.insertRefresh(userId, randomUUID(), familyExpiresAt);
+    const refreshToken = await this.insertRefresh(repo, userId, randomUUID(), familyExpiresAt);
     return this.pair(userId, refreshToken);
   }
 
@@ -99,8 +100,8 @@ export class TokenService {
    * again: expired or revoked. Presented later, such a token is refused as unknown instead, the
    * same 401. Spent tokens of live families stay: they are how reuse is detected.
    */
-  private async pruneDead(userId: string): Promise<void> {
-    await this.refreshTokens
+  private async pruneDead(repo: Repository<RefreshToken>, userId: string): Promise<void> {
+    await repo
       .createQueryBuilder()
       .delete()
       .where('user_id = :userId AND (expires_at <= :now OR revoked_at IS NOT NULL)', { userId, now: new Date() })
@@ -127,7 +128,7 @@ export class TokenService {
       await this.revokeFamily(row.familyId);
       return { ok: false, reason: 'revoked' };
     }
-    const next = await this.insertRefresh(row.userId, row.familyId, row.familyExpiresAt);
+    const next = await this.insertRefresh(this.refreshTokens, row.userId, row.familyId, row.familyExpiresAt);
     const spent = await this.refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
     if (spent.affected !== 1) {
       await this.revokeFamily(row.familyId);
@@ -157,10 +158,10 @@ export class TokenService {
   }
 
   /** Each token lives the refresh TTL, but never past its family's end. */
-  private async insertRefresh(userId: string, familyId: string, familyExpiresAt: Date | null): Promise<string> {
+  private async insertRefresh(repo: Repository<RefreshToken>, userId: string, familyId: string, familyExpiresAt: Date | null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const ttlEnd = Date.now() + this.config.jwt.refreshTtlSeconds * 1000;
-    await this.refreshTokens.insert({
+    await repo.insert({
       id: randomUUID(),
       userId,
       familyId,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { routesOf } from '../../src/app.factory';
-import { signUp } from '../auth/helpers';
+import { login, PASSWORD, signUp } from '../auth/helpers';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
 import { SeededIds, seedTenant, snapshotRoot } from '../helpers/seed';
 
@@ -48,6 +48,12 @@ const USER_ROUTES: Record<string, (t: TestApp, a: Caller, b: Caller) => Promise<
     const res = await call(t, 'GET', '/api/auth/me', b.token);
     expect(res.statusCode).toBe(200);
     expect(res.json().id).toBe(b.userId);
+  },
+  'POST /api/auth/password': async (t, _a, b) => {
+    const res = await call(t, 'POST', '/api/auth/password', b.token, { currentPassword: PASSWORD, newPassword: `${PASSWORD} B` });
+    expect(res.statusCode).toBe(200);
+    expect((await login(t.app, 'a@example.com', PASSWORD)).statusCode).toBe(200);
+    expect((await login(t.app, 'b@example.com', PASSWORD)).statusCode).toBe(401);
   },
   'GET /api/roots': async (t, a, b) => {
     const res = await call(t, 'GET', '/api/roots?limit=200', b.token);
