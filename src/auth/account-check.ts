@@ -1,5 +1,5 @@
 import { AuthUser } from '../tenancy/request-context';
-import { ACCOUNT_UNAVAILABLE, BearerAuthError } from './auth.errors';
+import { ACCOUNT_UNAVAILABLE, BearerAuthError, INVALID_TOKEN } from './auth.errors';
 
 /** The columns that admit a user, wherever they are read: the guard's query, or fg_enter_root. */
 export interface AccountRow {
@@ -7,10 +7,16 @@ export interface AccountRow {
   email: string;
   role: AuthUser['role'];
   is_active: unknown;
+  token_version: unknown;
 }
 
-/** A live, active account becomes the request's user; a missing, deleted or disabled one is the same 401. */
-export function admitAccount(row: AccountRow | undefined): AuthUser {
+/**
+ * A live, active account becomes the request's user; a missing, deleted or disabled one is the
+ * same 401. So is a token issued under another token version: the account logged out
+ * everywhere, or changed its password, since the token was issued.
+ */
+export function admitAccount(row: AccountRow | undefined, tokenVersion: number): AuthUser {
   if (!row || !row.is_active) throw new BearerAuthError(ACCOUNT_UNAVAILABLE, true);
+  if (Number(row.token_version) !== tokenVersion) throw new BearerAuthError(INVALID_TOKEN, true);
   return { id: row.id, email: row.email, role: row.role };
 }

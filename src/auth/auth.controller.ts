@@ -51,6 +51,13 @@ export class AuthController {
     return this.auth.changePassword(user, dto);
   }
 
+  /** Ends every login of the account, on every device: refresh tokens and access tokens alike. */
+  @Post('logout-all')
+  @HttpCode(204)
+  logoutEverywhere(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.auth.logoutEverywhere(user);
+  }
+
   @Get('me')
   me(@CurrentUser() user: AuthUser): Promise<UserView> {
     return this.auth.me(user);

@@ -43,7 +43,7 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   private readonly postgres = this.users.manager.connection.options.type === 'postgres';
-  private readonly userSql = `SELECT id, email, role, is_active FROM users WHERE id = ${this.postgres ? '$1' : '?'} AND deleted_at IS NULL`;
+  private readonly userSql = `SELECT id, email, role, is_active, token_version FROM users WHERE id = ${this.postgres ? '$1' : '?'} AND deleted_at IS NULL`;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
@@ -62,11 +62,11 @@ export class AuthGuard implements CanActivate {
       // The transaction interceptor checks the account and the root in the statement that
       // opens the route's transaction (fg_enter_root). Until then the context has no user,
       // so nothing tenant-scoped can run on it.
-      request[DEFERRED_ROOT_CHECK_KEY] = { userId: claims.sub, ...root } satisfies DeferredRootCheck;
+      request[DEFERRED_ROOT_CHECK_KEY] = { userId: claims.sub, tokenVersion: claims.ver, ...root } satisfies DeferredRootCheck;
       request[CONTEXT_KEY] = RequestContext.anonymous(requestId);
       return true;
     }
-    const authUser = admitAccount(await this.loadUser(request, claims.sub, root));
+    const authUser = admitAccount(await this.loadUser(request, claims.sub, root), claims.ver);
     request[USER_KEY] = authUser;
     request[CONTEXT_KEY] = RequestContext.forUser(requestId, authUser);
     return true;
@@ -85,4 +85,4 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-const USER_COLUMNS = 'users.id, users.email, users.role, users.is_active';
+const USER_COLUMNS = 'users.id, users.email, users.role, users.is_active, users.token_version';

@@ -7,7 +7,7 @@ import { ACCOUNT_UNAVAILABLE, INVALID_CREDENTIALS, INVALID_REFRESH } from './aut
 import { ChangePasswordDto, LoginDto, RegisterDto } from './auth.dto';
 import { RequestValidationError } from '../http/validation';
 import { PasswordService } from './password.service';
-import { replacePassword } from './replace-password';
+import { endAllLogins, replacePassword } from './replace-password';
 import { TokenPair, TokenService } from './token.service';
 import { User } from './user.entity';
 import { toUserView, UserView } from './user.view';
@@ -51,7 +51,7 @@ export class AuthService {
   async login(dto: LoginDto): Promise<TokenPair> {
     const user = await this.users.findOne({
       where: { email: dto.email },
-      select: { id: true, passwordHash: true, isActive: true },
+      select: { id: true, passwordHash: true, isActive: true, tokenVersion: true },
     });
     const usable = user && user.isActive && user.passwordHash;
     const ok = usable ? await this.passwords.verify(user.passwordHash!, dto.password) : await this.passwords.verifyDummy(dto.password);
@@ -61,12 +61,12 @@ export class AuthService {
     if (this.passwords.needsRehash(user.passwordHash!)) changes.passwordHash = await this.passwords.hash(dto.password);
     return this.unitOfWork.write(async () => {
       await this.users.update({ id: user.id }, changes);
-      return this.tokens.issue(user.id);
+      return this.tokens.issue(user.id, user.tokenVersion);
     });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const result = await this.unitOfWork.write(() => this.tokens.rotate(refreshToken, (userId) => this.isActive(userId)));
+    const result = await this.unitOfWork.write(() => this.tokens.rotate(refreshToken, (userId) => this.activeTokenVersion(userId)));
     if (!result.ok) throw new UnauthorizedException(INVALID_REFRESH);
     return result.pair;
   }
@@ -77,8 +77,8 @@ export class AuthService {
 
   /**
    * A new password for the signed-in user, who must give the current one. It ends every login
-   * of the account, this one included, and answers a new login for this client, all in one
-   * transaction. A wrong current password is a 400 naming the field, not a 401: the access
+   * of the account, this one included, with its access tokens, and answers a new login for
+   * this client, all in one transaction. A wrong current password is a 400 naming the field, not a 401: the access
    * token is fine, and a client must not take the answer for an expired session.
    */
   async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<TokenPair> {
@@ -93,9 +93,14 @@ export class AuthService {
     if (!ok) throw new RequestValidationError([{ field: 'currentPassword', message: 'currentPassword is not the password of this account' }]);
     const passwordHash = await this.passwords.hash(dto.newPassword);
     return this.unitOfWork.run({ userId: user.id }, async (m) => {
-      await replacePassword(m, user.id, passwordHash, user.id);
-      return this.tokens.issue(user.id, m);
+      const { tokenVersion } = await replacePassword(m, user.id, passwordHash, user.id);
+      return this.tokens.issue(user.id, tokenVersion, m);
     });
+  }
+
+  /** Logs the account out everywhere: every refresh token, and every access token issued so far. */
+  async logoutEverywhere(auth: AuthUser): Promise<void> {
+    await this.unitOfWork.run({ userId: auth.id }, (m) => endAllLogins(m, auth.id, auth.id));
   }
 
   async me(auth: AuthUser): Promise<UserView> {
@@ -105,7 +110,8 @@ export class AuthService {
     return toUserView(user);
   }
 
-  private isActive(userId: string): Promise<boolean> {
-    return this.users.exists({ where: { id: userId, isActive: true } });
+  private async activeTokenVersion(userId: string): Promise<number | undefined> {
+    const user = await this.users.findOne({ where: { id: userId, isActive: true }, select: { id: true, tokenVersion: true } });
+    return user?.tokenVersion;
   }
 }

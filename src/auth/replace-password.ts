@@ -2,14 +2,20 @@ import { EntityManager, IsNull } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { User } from './user.entity';
 
+export interface EndedLogins {
+  /** How many logins (refresh-token families) ended. */
+  endedLogins: number;
+  /** The account's token version from now on: new tokens must carry it. */
+  tokenVersion: number;
+}
+
 /**
- * Stores a new password hash and ends every login made with the old password: all the user's
- * refresh-token families are revoked in the caller's transaction, so neither change lands
- * without the other. Access tokens already issued still run out within their lifetime.
- * Returns how many logins (families) it ended.
+ * Ends every login of the account, in the caller's transaction: its refresh-token families
+ * are revoked, and its token version is raised, so that the guard also refuses every access
+ * token issued so far.
  */
-export async function replacePassword(m: EntityManager, userId: string, passwordHash: string, by: string | null): Promise<number> {
-  await m.getRepository(User).update({ id: userId }, { passwordHash, updatedBy: by });
+export async function endAllLogins(m: EntityManager, userId: string, by: string | null): Promise<EndedLogins> {
+  await m.getRepository(User).update({ id: userId }, { tokenVersion: () => 'token_version + 1', updatedBy: by });
   const families: { family_id: string }[] = await m
     .getRepository(RefreshToken)
     .createQueryBuilder('t')
@@ -17,5 +23,12 @@ export async function replacePassword(m: EntityManager, userId: string, password
     .where('t.user_id = :id AND t.revoked_at IS NULL', { id: userId })
     .getRawMany();
   await m.getRepository(RefreshToken).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-  return families.length;
+  const { tokenVersion } = await m.getRepository(User).findOneOrFail({ where: { id: userId }, select: { id: true, tokenVersion: true } });
+  return { endedLogins: families.length, tokenVersion };
+}
+
+/** A new password hash, and the end of every login made with the old password, together. */
+export async function replacePassword(m: EntityManager, userId: string, passwordHash: string, by: string | null): Promise<EndedLogins> {
+  await m.getRepository(User).update({ id: userId }, { passwordHash });
+  return endAllLogins(m, userId, by);
 }

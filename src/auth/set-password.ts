@@ -33,7 +33,7 @@ export async function setPassword(ds: DataSource, rawEmail: string, password: st
   const user = await ds.getRepository(User).findOne({ where: { email }, select: { id: true, isActive: true } });
   if (!user) throw new CliError(`No account with the email ${email}.`);
   const passwordHash = await new PasswordService().hash(password);
-  const endedLogins = await ds.transaction((m) => replacePassword(m, user.id, passwordHash, null));
+  const { endedLogins } = await ds.transaction((m) => replacePassword(m, user.id, passwordHash, null));
   return { email, isActive: user.isActive, endedLogins };
 }
 

@@ -19,6 +19,8 @@ export interface TokenPair {
 
 export interface AccessClaims {
   sub: string;
+  /** users.token_version when the token was issued; a token without the claim counts as 0. */
+  ver: number;
 }
 
 /** Why a refresh token was refused; the caller sees one 401 whatever the reason. */
@@ -38,14 +40,14 @@ const VERIFIED_TOKENS = 10_000;
 @Injectable()
 export class TokenService {
   /** fast-jwt, made once: the key and the pinned options are not parsed again per request. */
-  private readonly verifier: (token: string) => { sub?: unknown; exp?: unknown };
+  private readonly verifier: (token: string) => { sub?: unknown; exp?: unknown; ver?: unknown };
   /**
    * Tokens already verified, each until its own exp: this runs on every request, and a Map
    * lookup costs far less than the HMAC, the base64 and the JSON parse. Keyed by the token
    * itself (fast-jwt's own cache hashes every token with sha256 first, a third of the guard's
    * measured cost), so two tokens can never share an entry. Bounded: the oldest goes first.
    */
-  private readonly verified = new Map<string, { sub: string; expiresAtMs: number }>();
+  private readonly verified = new Map<string, AccessClaims & { expiresAtMs: number }>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -61,9 +63,9 @@ export class TokenService {
     });
   }
 
-  signAccess(userId: string): string {
+  signAccess(userId: string, tokenVersion: number): string {
     // jti keeps two tokens issued in the same second distinct.
-    return this.jwt.sign({}, { subject: userId, jwtid: randomUUID() });
+    return this.jwt.sign({ ver: tokenVersion }, { subject: userId, jwtid: randomUUID() });
   }
 
   /**
@@ -72,27 +74,29 @@ export class TokenService {
    */
   verifyAccess(token: string): AccessClaims | undefined {
     const known = this.verified.get(token);
-    if (known && known.expiresAtMs > Date.now()) return { sub: known.sub };
+    if (known && known.expiresAtMs > Date.now()) return { sub: known.sub, ver: known.ver };
     if (known) this.verified.delete(token);
-    let claims: { sub?: unknown; exp?: unknown };
+    let claims: { sub?: unknown; exp?: unknown; ver?: unknown };
     try {
       claims = this.verifier(token);
     } catch {
       return undefined;
     }
     if (typeof claims.sub !== 'string' || claims.sub === '' || typeof claims.exp !== 'number') return undefined;
+    const ver = claims.ver === undefined ? 0 : claims.ver;
+    if (!Number.isSafeInteger(ver)) return undefined;
     if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { sub: claims.sub, expiresAtMs: claims.exp * 1000 });
-    return { sub: claims.sub };
+    this.verified.set(token, { sub: claims.sub, ver: ver as number, expiresAtMs: claims.exp * 1000 });
+    return { sub: claims.sub, ver: ver as number };
   }
 
   /** A new login: a new family. With a manager, inside that manager's transaction. */
-  async issue(userId: string, manager?: EntityManager): Promise<TokenPair> {
+  async issue(userId: string, tokenVersion: number, manager?: EntityManager): Promise<TokenPair> {
     const repo = manager ? manager.getRepository(RefreshToken) : this.refreshTokens;
     await this.pruneDead(repo, userId);
     const familyExpiresAt = new Date(Date.now() + this.config.jwt.refreshMaxAgeSeconds * 1000);
     const refreshToken = await this.insertRefresh(repo, userId, randomUUID(), familyExpiresAt);
-    return this.pair(userId, refreshToken);
+    return this.pair(userId, tokenVersion, refreshToken);
   }
 
   /**
@@ -114,7 +118,7 @@ export class TokenService {
    * with a conditional UPDATE. Of two concurrent uses only one UPDATE matches; the loser is a
    * reuse and revokes the family, and the winner's successor already exists to be revoked with it.
    */
-  async rotate(token: string, isUserActive: (userId: string) => Promise<boolean>): Promise<RotateResult> {
+  async rotate(token: string, activeTokenVersion: (userId: string) => Promise<number | undefined>): Promise<RotateResult> {
     if (!REFRESH_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
     const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) } });
     if (!row) return { ok: false, reason: 'unknown' };
@@ -124,7 +128,8 @@ export class TokenService {
       return { ok: false, reason: 'reused' };
     }
     if (row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-    if (!(await isUserActive(row.userId))) {
+    const tokenVersion = await activeTokenVersion(row.userId);
+    if (tokenVersion === undefined) {
       await this.revokeFamily(row.familyId);
       return { ok: false, reason: 'revoked' };
     }
@@ -134,7 +139,7 @@ export class TokenService {
       await this.revokeFamily(row.familyId);
       return { ok: false, reason: 'reused' };
     }
-    return { ok: true, userId: row.userId, pair: this.pair(row.userId, next) };
+    return { ok: true, userId: row.userId, pair: this.pair(row.userId, tokenVersion, next) };
   }
 
   /** Logout: the token's whole family. Unknown tokens are ignored: logout is idempotent. */
@@ -148,9 +153,9 @@ export class TokenService {
     await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  private pair(userId: string, refreshToken: string): TokenPair {
+  private pair(userId: string, tokenVersion: number, refreshToken: string): TokenPair {
     return {
-      accessToken: this.signAccess(userId),
+      accessToken: this.signAccess(userId, tokenVersion),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.config.jwt.accessTtlSeconds,

@@ -29,4 +29,8 @@ export class User extends SoftDeletableEntity {
 
   @TimestampColumn('last_login_at')
   lastLoginAt: Date | null;
+
+  /** Access tokens carry it; raising it (a new password, logging out everywhere) refuses every earlier one. */
+  @Column({ name: 'token_version', type: 'integer', default: 0, select: false })
+  tokenVersion: number;
 }

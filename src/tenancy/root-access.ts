@@ -57,7 +57,7 @@ export class RootAccess {
 
   /** PostgreSQL: the opening statement of a tenant route's transaction (TenantData.enterRoot). */
   enterStatement(check: { userId: string; rootId: string; withDeleted: boolean }): [string, unknown[]] {
-    return ['SELECT id, email, role, is_active, owned FROM fg_enter_root($1, $2, $3)', [check.userId, check.rootId, check.withDeleted]];
+    return ['SELECT id, email, role, is_active, token_version, owned FROM fg_enter_root($1, $2, $3)', [check.userId, check.rootId, check.withDeleted]];
   }
 
   private placeholders(): [string, string] {

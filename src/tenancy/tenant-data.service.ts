@@ -44,7 +44,7 @@ export class TenantData {
     const [sql, params] = this.roots.enterStatement(check);
     return this.unitOfWork.runOpenedBy(sql, params, (manager, rows) => {
       const [row] = rows as (AccountRow & { owned: boolean })[];
-      const user = admitAccount(row);
+      const user = admitAccount(row, check.tokenVersion);
       if (row.owned !== true) throw new NotFoundException(ROOT_NOT_FOUND);
       return fn(RequestContext.forUser(requestId, user).withRoot(check.rootId).withManager(manager));
     });

@@ -29,6 +29,8 @@ export interface RootCheck {
 export const DEFERRED_ROOT_CHECK_KEY = 'fgDeferredRootCheck';
 export interface DeferredRootCheck {
   userId: string;
+  /** The access token's, for admitAccount. */
+  tokenVersion: number;
   rootId: string;
   withDeleted: boolean;
 }

@@ -1,11 +1,11 @@
 import { User } from '../../src/auth/user.entity';
-import { signUp } from '../auth/helpers';
+import { login, signUp } from '../auth/helpers';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
 
 describeDb('admin', () => {
   let t: TestApp;
   let admin: string;
-  let alice: { token: string; id: string; root: string };
+  let alice: { token: string; refreshToken: string; id: string; root: string };
   let bob: { token: string; id: string };
   const req = (token: string, method: string, url: string, payload?: object) =>
     t.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
@@ -18,7 +18,7 @@ describeDb('admin', () => {
     const a = await signUp(t.app, 'alice@example.com');
     const aId = (await req(a.accessToken, 'GET', '/api/auth/me')).json().id;
     const root = (await req(a.accessToken, 'POST', '/api/roots', { name: 'Alice root' })).json().id;
-    alice = { token: a.accessToken, id: aId, root };
+    alice = { token: a.accessToken, refreshToken: a.refreshToken, id: aId, root };
     const b = await signUp(t.app, 'bob@example.com');
     bob = { token: b.accessToken, id: (await req(b.accessToken, 'GET', '/api/auth/me')).json().id };
   });
@@ -57,12 +57,18 @@ describeDb('admin', () => {
     expect((await req(admin, 'POST', `/api/admin/roots/${alice.root}/transfer`, { email: 'nobody@example.com' })).statusCode).toBe(404);
   });
 
-  it('disables a user, who is refused on the next request', async () => {
+  it('disables a user, who is refused on the next request, and whose logins enabling does not revive', async () => {
     expect((await req(alice.token, 'GET', '/api/auth/me')).statusCode).toBe(200);
     const res = await req(admin, 'PATCH', `/api/admin/users/${alice.id}`, { isActive: false });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: alice.id, isActive: false });
     expect((await req(alice.token, 'GET', '/api/auth/me')).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: alice.refreshToken } })).statusCode).toBe(401);
+
+    expect((await req(admin, 'PATCH', `/api/admin/users/${alice.id}`, { isActive: true })).statusCode).toBe(200);
+    expect((await req(alice.token, 'GET', '/api/auth/me')).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: alice.refreshToken } })).statusCode).toBe(401);
+    expect((await login(t.app, 'alice@example.com')).statusCode).toBe(200);
   });
 
   it('validates admin input, naming the field', async () => {

@@ -37,8 +37,13 @@ describeDb('POST /api/auth/password: a signed-in user changes their password', (
     // Another account is untouched.
     expect((await refresh(other.refreshToken)).statusCode).toBe(200);
     expect((await login(t.app, 'ben@example.com', PASSWORD)).statusCode).toBe(200);
-    // An access token issued before the change still lives out its lifetime, as after a logout.
-    expect((await me(t.app, `Bearer ${here.accessToken}`)).statusCode).toBe(200);
+    // The access tokens issued before the change are refused at once, however long they had to live.
+    for (const old of [here.accessToken, elsewhere.accessToken]) {
+      const res = await me(t.app, `Bearer ${old}`);
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    }
+    expect((await me(t.app, `Bearer ${other.accessToken}`)).statusCode).toBe(200);
   });
 
   it('refuses a wrong current password with a 400 naming the field, and changes nothing', async () => {
@@ -53,6 +58,7 @@ describeDb('POST /api/auth/password: a signed-in user changes their password', (
       details: [{ field: 'currentPassword', message: 'currentPassword is not the password of this account' }],
     });
     expect(await hashOf('cat@example.com')).toBe(before);
+    expect((await me(t.app, `Bearer ${pair.accessToken}`)).statusCode).toBe(200);
     expect((await refresh(pair.refreshToken)).statusCode).toBe(200);
   });
 
@@ -89,6 +95,7 @@ describeDb('POST /api/auth/password: a signed-in user changes their password', (
       issue.mockRestore();
     }
     expect(await hashOf('dan@example.com')).toBe(before);
+    expect((await me(t.app, `Bearer ${pair.accessToken}`)).statusCode).toBe(200);
     expect((await refresh(pair.refreshToken)).statusCode).toBe(200);
     expect((await login(t.app, 'dan@example.com', PASSWORD)).statusCode).toBe(200);
   });

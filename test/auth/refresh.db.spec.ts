@@ -79,9 +79,10 @@ describeDb('refresh tokens: rotation, reuse, logout, expiry', () => {
     const tokens = t.app.get(TokenService);
     let inner: Awaited<ReturnType<TokenService['rotate']>> | undefined;
     // The first rotation has read the row and passed its checks; the second runs to completion there.
+    // The callback answers the active account's token version (0: never raised).
     const outer = await tokens.rotate(pair.refreshToken, async () => {
-      inner = await tokens.rotate(pair.refreshToken, async () => true);
-      return true;
+      inner = await tokens.rotate(pair.refreshToken, async () => 0);
+      return 0;
     });
     expect(inner?.ok).toBe(true);
     expect(outer).toEqual({ ok: false, reason: 'reused' });

@@ -4,7 +4,7 @@ import { readNewPassword, setPassword } from '../../src/auth/set-password';
 import { User } from '../../src/auth/user.entity';
 import { CliError } from '../../src/config/cli';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
-import { login, PASSWORD, register } from './helpers';
+import { login, me, PASSWORD, register } from './helpers';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
@@ -33,6 +33,7 @@ describeDb('user:set-password', () => {
     for (const pair of [first, second]) {
       const refresh = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: pair.refreshToken } });
       expect(refresh.statusCode).toBe(401);
+      expect((await me(t.app, `Bearer ${pair.accessToken}`)).statusCode).toBe(401);
     }
     expect((await login(t.app, 'bob@example.com', PASSWORD)).statusCode).toBe(401);
     expect((await login(t.app, 'bob@example.com', NEW_PASSWORD)).statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { routesOf } from '../../src/app.factory';
-import { signUp } from '../auth/helpers';
+import { login, signUp } from '../auth/helpers';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
 
 /** Property: whatever a caller sends to whatever route, the answer is never a 500. */
@@ -28,7 +28,7 @@ describeDb('no input causes a 500', () => {
   const bodyArb = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
     fc.dictionary(
-      fc.constantFrom('name', 'type', 'description', 'deadline', 'completed', 'email', 'password', 'refreshToken', 'isActive', 'role', 'rootId', 'id', '__proto__', 'constructor'),
+      fc.constantFrom('name', 'type', 'description', 'deadline', 'completed', 'email', 'password', 'currentPassword', 'newPassword', 'refreshToken', 'isActive', 'role', 'rootId', 'id', '__proto__', 'constructor'),
       fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant(null), fc.double(), fc.array(fc.string(), { maxLength: 3 })),
     ),
   );
@@ -36,9 +36,13 @@ describeDb('no input causes a 500', () => {
 
   it('holds for every route, with random ids, bodies and query strings', async () => {
     const routes = routesOf(t.app).filter((r) => !['HEAD', 'OPTIONS'].includes(r.method));
+    // logout-all ends the token it is called with: every run there, and every route after it, gets a fresh one.
+    const freshToken = async () => (await login(t.app, 'fuzz@example.com')).json().accessToken as string;
     for (const route of routes) {
+      token = await freshToken();
       await fc.assert(
         fc.asyncProperty(idArb, bodyArb, queryArb, fc.boolean(), async (id, body, query, asText) => {
+          if (route.url.endsWith('/logout-all')) token = await freshToken();
           const url = route.url.replace(/:([A-Za-z]+)/g, () => encodeURIComponent(id === 'ROOT' ? rootId : id));
           const qs = new URLSearchParams(query).toString();
           const res = await t.app.inject({
@@ -59,6 +63,7 @@ describeDb('no input causes a 500', () => {
   });
 
   it('answers a malformed JSON body and an oversized body with 4xx in the shared shape', async () => {
+    token = (await login(t.app, 'fuzz@example.com')).json().accessToken;
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const broken = await t.app.inject({ method: 'POST', url: '/api/roots', headers: auth, payload: '{"name": "x",' });
     expect(broken.statusCode).toBe(400);

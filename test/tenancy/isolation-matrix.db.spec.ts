@@ -40,7 +40,7 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
 /** Valid bodies for write routes with child ids, so that a 404 cannot hide behind a 400. */
 const SAMPLE_BODIES: Record<string, unknown> = {};
 
-type Caller = { token: string; userId: string; seeded: SeededIds };
+type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
 
 /** Authenticated routes outside a root: each checks that B sees and touches only B's own data. */
 const USER_ROUTES: Record<string, (t: TestApp, a: Caller, b: Caller) => Promise<void>> = {
@@ -49,11 +49,21 @@ const USER_ROUTES: Record<string, (t: TestApp, a: Caller, b: Caller) => Promise<
     expect(res.statusCode).toBe(200);
     expect(res.json().id).toBe(b.userId);
   },
+  // Both end B's logins, b.token included: each hands B a live token again for the routes after it.
   'POST /api/auth/password': async (t, _a, b) => {
-    const res = await call(t, 'POST', '/api/auth/password', b.token, { currentPassword: PASSWORD, newPassword: `${PASSWORD} B` });
+    const res = await call(t, 'POST', '/api/auth/password', b.token, { currentPassword: b.password, newPassword: `${b.password} B` });
     expect(res.statusCode).toBe(200);
+    b.password = `${b.password} B`;
+    expect((await call(t, 'GET', '/api/auth/me', b.token)).statusCode).toBe(401);
+    b.token = res.json().accessToken;
     expect((await login(t.app, 'a@example.com', PASSWORD)).statusCode).toBe(200);
-    expect((await login(t.app, 'b@example.com', PASSWORD)).statusCode).toBe(401);
+    expect((await login(t.app, 'b@example.com', b.password)).statusCode).toBe(200);
+  },
+  'POST /api/auth/logout-all': async (t, a, b) => {
+    expect((await call(t, 'POST', '/api/auth/logout-all', b.token)).statusCode).toBe(204);
+    expect((await call(t, 'GET', '/api/auth/me', b.token)).statusCode).toBe(401);
+    expect((await call(t, 'GET', '/api/auth/me', a.token)).statusCode).toBe(200);
+    b.token = (await login(t.app, 'b@example.com', b.password)).json().accessToken;
   },
   'GET /api/roots': async (t, a, b) => {
     const res = await call(t, 'GET', '/api/roots?limit=200', b.token);
@@ -107,7 +117,7 @@ describeDb('isolation matrix', () => {
       const tokens = await signUp(t.app, `${label}@example.com`);
       const userId = (await call(t, 'GET', '/api/auth/me', tokens.accessToken)).json().id;
       const seeded = await seedTenant(ds, userId, randomUUID(), label.toUpperCase());
-      callers.push({ token: tokens.accessToken, userId, seeded });
+      callers.push({ token: tokens.accessToken, password: PASSWORD, userId, seeded });
     }
     [a, b] = callers;
     before = await snapshotRoot(ds, a.seeded.root);
