@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
 import { AuthUser } from '../tenancy/request-context';
-import { ChangePasswordDto, LoginDto, RefreshTokenDto, RegisterDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, RefreshTokenDto, RegisterDto, UpdateMeDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
 import { Public } from './public.decorator';
@@ -61,5 +61,10 @@ export class AuthController {
   @Get('me')
   me(@CurrentUser() user: AuthUser): Promise<UserView> {
     return this.auth.me(user);
+  }
+
+  @Patch('me')
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<UserView> {
+    return this.auth.updateMe(user, dto);
   }
 }

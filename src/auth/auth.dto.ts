@@ -1,5 +1,5 @@
 import { Transform, TransformFnParams } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsDefined, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.service';
 
 /** Emails are compared lower-cased and trimmed; the users table refuses any other form. */
@@ -64,4 +64,15 @@ export class ChangePasswordDto {
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
   newPassword: string;
+}
+
+/** The profile a user may change about themselves; null clears the display name. */
+export class UpdateMeDto {
+  @ValidateIf((o: UpdateMeDto) => o.displayName !== null)
+  @IsDefined({ message: 'displayName must be given (null clears it)' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName: string | null;
 }

@@ -4,7 +4,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuthUser } from '../tenancy/request-context';
 import { ACCOUNT_UNAVAILABLE, INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
-import { ChangePasswordDto, LoginDto, RegisterDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, RegisterDto, UpdateMeDto } from './auth.dto';
 import { RequestValidationError } from '../http/validation';
 import { PasswordService } from './password.service';
 import { endAllLogins, replacePassword } from './replace-password';
@@ -108,6 +108,11 @@ export class AuthService {
     // Deleted between the guard's check and this read: the same answer the guard would give.
     if (!user) throw new UnauthorizedException(ACCOUNT_UNAVAILABLE);
     return toUserView(user);
+  }
+
+  async updateMe(auth: AuthUser, dto: UpdateMeDto): Promise<UserView> {
+    await this.unitOfWork.write(() => this.users.update({ id: auth.id }, { displayName: dto.displayName, updatedBy: auth.id }));
+    return this.me(auth);
   }
 
   private async activeTokenVersion(userId: string): Promise<number | undefined> {

@@ -65,6 +65,11 @@ const USER_ROUTES: Record<string, (t: TestApp, a: Caller, b: Caller) => Promise<
     expect((await call(t, 'GET', '/api/auth/me', a.token)).statusCode).toBe(200);
     b.token = (await login(t.app, 'b@example.com', b.password)).json().accessToken;
   },
+  'PATCH /api/auth/me': async (t, a, b) => {
+    const res = await call(t, 'PATCH', '/api/auth/me', b.token, { displayName: 'B' });
+    expect(res.json()).toMatchObject({ id: b.userId, displayName: 'B' });
+    expect((await call(t, 'GET', '/api/auth/me', a.token)).json()).toMatchObject({ id: a.userId, displayName: null });
+  },
   'GET /api/roots': async (t, a, b) => {
     const res = await call(t, 'GET', '/api/roots?limit=200', b.token);
     expect(res.statusCode).toBe(200);
