@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { PageQuery } from '../http/pagination';
 import { Ctx } from '../tenancy/ctx.decorator';
 import { RequestContext } from '../tenancy/request-context';
@@ -21,6 +21,12 @@ export class AdminController {
   @Patch('users/:userId')
   updateUser(@Ctx() ctx: RequestContext, @Param('userId', uuid) userId: string, @Body() dto: UpdateUserDto) {
     return this.admin.updateUser(ctx, userId, dto);
+  }
+
+  @Post('users/:userId/logout')
+  @HttpCode(200)
+  logoutUser(@Ctx() ctx: RequestContext, @Param('userId', uuid) userId: string) {
+    return this.admin.logoutUser(ctx, userId);
   }
 
   @Get('roots')

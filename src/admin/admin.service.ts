@@ -1,6 +1,6 @@
-import { endAllLogins } from '../auth/replace-password';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
+import { endAllLogins } from '../auth/replace-password';
 import { User } from '../auth/user.entity';
 import { Goal } from '../goals/goal.entity';
 import { Page, PageQuery, paginate } from '../http/pagination';
@@ -38,6 +38,15 @@ export class AdminService {
       const qb = m.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').withDeleted();
       const result = await paginate(qb, 'u', page);
       return { items: result.items.map(userView), nextCursor: result.nextCursor };
+    });
+  }
+
+  /** Ends every login of a user, access tokens included (a stolen device, a compromised account). */
+  logoutUser(ctx: RequestContext, userId: string) {
+    return this.admin.withoutRootScope(ctx, { action: 'users.logout', details: { userId } }, async (m) => {
+      if (!(await m.getRepository(User).exists({ where: { id: userId } }))) throw new NotFoundException('User not found');
+      const { endedLogins } = await endAllLogins(m, userId, ctx.requireUser().id);
+      return { id: userId, endedLogins };
     });
   }
 

@@ -31,6 +31,7 @@ describeDb('admin', () => {
       ['GET', '/api/admin/audit'],
       ['PATCH', `/api/admin/users/${bob.id}`],
       ['POST', `/api/admin/roots/${alice.root}/transfer`],
+      ['POST', `/api/admin/users/${alice.id}/logout`],
     ]) {
       const res = await req(bob.token, method, url, method === 'GET' ? undefined : { isActive: false, email: 'bob@example.com' });
       expect({ url, status: res.statusCode }).toEqual({ url, status: 403 });
@@ -76,5 +77,21 @@ describeDb('admin', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details[0].field).toBe('role');
     expect((await req(admin, 'PATCH', '/api/admin/users/not-a-uuid', { isActive: true })).statusCode).toBe(400);
+  });
+
+  it('logs a user out everywhere, access tokens included, audited', async () => {
+    const elsewhere = (await login(t.app, 'bob@example.com')).json();
+    const res = await req(admin, 'POST', `/api/admin/users/${bob.id}/logout`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id: bob.id, endedLogins: 2 });
+    for (const token of [bob.token, elsewhere.accessToken]) expect((await req(token, 'GET', '/api/auth/me')).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: elsewhere.refreshToken } })).statusCode).toBe(401);
+    expect((await req(admin, 'GET', '/api/auth/me')).statusCode).toBe(200);
+    expect((await login(t.app, 'bob@example.com')).statusCode).toBe(200);
+
+    const audit = (await req(admin, 'GET', '/api/admin/audit?limit=200')).json().items;
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'users.logout' })]));
+    expect((await req(admin, 'POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/logout')).statusCode).toBe(404);
+    expect((await req(admin, 'POST', '/api/admin/users/not-a-uuid/logout')).statusCode).toBe(400);
   });
 });
