@@ -2,10 +2,10 @@ import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/co
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { RequestValidationError } from '../http/validation';
 import { AuthUser } from '../tenancy/request-context';
 import { ACCOUNT_UNAVAILABLE, INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
 import { ChangePasswordDto, LoginDto, RegisterDto, UpdateMeDto } from './auth.dto';
-import { RequestValidationError } from '../http/validation';
 import { PasswordService } from './password.service';
 import { endAllLogins, replacePassword } from './replace-password';
 import { TokenPair, TokenService } from './token.service';
@@ -78,8 +78,9 @@ export class AuthService {
   /**
    * A new password for the signed-in user, who must give the current one. It ends every login
    * of the account, this one included, with its access tokens, and answers a new login for
-   * this client, all in one transaction. A wrong current password is a 400 naming the field, not a 401: the access
-   * token is fine, and a client must not take the answer for an expired session.
+   * this client, all in one transaction. A wrong current password is a 400 naming the field,
+   * not a 401: the access token is fine, and a client must not take the answer for an expired
+   * session.
    */
   async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<TokenPair> {
     if (dto.newPassword === dto.currentPassword) {

@@ -121,6 +121,18 @@ describeDb('access tokens: each attack refused with 401', () => {
     await expect401(`Bearer ${h}.${b64(claims)}.${s}`);
   });
 
+  it("carries the account's token version, and refuses a correctly signed token with any other or a malformed one", async () => {
+    expect((jwt.decode(valid) as { ver: unknown }).ver).toBe(0);
+    expect((await me(t.app, `Bearer ${sign({ ver: 0 })}`)).statusCode).toBe(200);
+    // Tokens signed before the claim existed count as version 0.
+    expect((await me(t.app, `Bearer ${sign({})}`)).statusCode).toBe(200);
+    await expect401(`Bearer ${sign({ ver: 1 })}`);
+    await expect401(`Bearer ${sign({ ver: -1 })}`);
+    await expect401(`Bearer ${sign({ ver: '0' })}`);
+    await expect401(`Bearer ${sign({ ver: 0.5 })}`);
+    await expect401(`Bearer ${sign({ ver: null })}`);
+  });
+
   it('refuses a correctly signed token for a user that does not exist', async () => {
     await expect401(`Bearer ${sign({}, { subject: '00000000-0000-4000-8000-000000000000' })}`, 'This account is disabled or no longer exists.');
   });
