@@ -117,13 +117,15 @@ export class TokenService {
    * transaction, across processes: the successor is inserted first, then the token is spent
    * with a conditional UPDATE. Of two concurrent uses only one UPDATE matches; the loser is a
    * reuse and revokes the family, and the winner's successor already exists to be revoked with it.
+   * With JWT_REFRESH_REUSE_GRACE_SECONDS, a token spent less than that long ago is not a reuse:
+   * a second use (or the loser of the race) gets its own successor in the same family.
    */
   async rotate(token: string, activeTokenVersion: (userId: string) => Promise<number | undefined>): Promise<RotateResult> {
     if (!REFRESH_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
     const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) } });
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revokedAt) return { ok: false, reason: 'revoked' };
-    if (row.usedAt) {
+    if (row.usedAt && !this.withinGrace(row.usedAt)) {
       await this.revokeFamily(row.familyId);
       return { ok: false, reason: 'reused' };
     }
@@ -134,12 +136,29 @@ export class TokenService {
       return { ok: false, reason: 'revoked' };
     }
     const next = await this.insertRefresh(this.refreshTokens, row.userId, row.familyId, row.familyExpiresAt);
-    const spent = await this.refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
-    if (spent.affected !== 1) {
+    const spent = row.usedAt
+      ? undefined
+      : await this.refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
+    if (spent?.affected !== 1 && !(await this.repeatStillLive(row))) {
       await this.revokeFamily(row.familyId);
       return { ok: false, reason: 'reused' };
     }
     return { ok: true, userId: row.userId, pair: this.pair(row.userId, tokenVersion, next) };
+  }
+
+  private withinGrace(usedAt: Date): boolean {
+    const grace = this.config.jwt.refreshReuseGraceSeconds;
+    return grace > 0 && Date.now() - usedAt.getTime() <= grace * 1000;
+  }
+
+  /**
+   * A repeated use, or one that lost the spend to another: the row as it stands now decides,
+   * so that a logout or a revocation that raced with this rotation still wins.
+   */
+  private async repeatStillLive(row: RefreshToken): Promise<boolean> {
+    if (this.config.jwt.refreshReuseGraceSeconds === 0) return false;
+    const now = await this.refreshTokens.findOne({ where: { id: row.id }, select: { id: true, usedAt: true, revokedAt: true } });
+    return !!now && !now.revokedAt && !!now.usedAt && this.withinGrace(now.usedAt);
   }
 
   /** Logout: the token's whole family. Unknown tokens are ignored: logout is idempotent. */

@@ -22,7 +22,7 @@ export interface AppConfig {
    * service itself connects as the unprivileged fractal_app role. Unset: migrations use database.
    */
   migrationDatabase?: DatabaseTarget;
-  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; refreshMaxAgeSeconds: number };
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; refreshMaxAgeSeconds: number; refreshReuseGraceSeconds: number };
   /** Login and register attempts allowed per window, per client IP and per account (email). */
   authRateLimit: { perIp: number; perAccount: number; ttlSeconds: number };
   logLevel: string;
@@ -157,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       refreshTtlSeconds: intVar(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
       // Rotation slides the refresh TTL forward; a login still ends this long after it began.
       refreshMaxAgeSeconds: intVar(env, 'JWT_REFRESH_MAX_AGE_SECONDS', 90 * 24 * 3600, 60, 2 * 365 * 24 * 3600),
+      // Opt-in: how long a spent refresh token may be presented again (two tabs refreshing at
+      // once) before it counts as stolen. 0, the default, treats every second use as theft.
+      refreshReuseGraceSeconds: intVar(env, 'JWT_REFRESH_REUSE_GRACE_SECONDS', 0, 0, 60),
     },
     // Test suites register and log in many users from one address; the auth tests lower these.
     authRateLimit: {
