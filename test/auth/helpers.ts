@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RotateResult, TokenService } from '../../src/auth/token.service';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -21,4 +22,19 @@ export async function signUp(app: NestFastifyApplication, email: string, passwor
 
 export function me(app: NestFastifyApplication, authorization?: string, headers: Record<string, string> = {}) {
   return app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization === undefined ? headers : { ...headers, authorization } });
+}
+
+/**
+ * Two rotations of one refresh token, deterministically interleaved: the first has read the
+ * row and passed its checks when the second runs to completion. The callbacks answer the
+ * active account's token version (0: never raised).
+ */
+export async function interleavedRotations(app: NestFastifyApplication, refreshToken: string) {
+  const tokens = app.get(TokenService);
+  let inner: RotateResult | undefined;
+  const outer = await tokens.rotate(refreshToken, async () => {
+    inner = await tokens.rotate(refreshToken, async () => 0);
+    return 0;
+  });
+  return { outer, inner: inner! };
 }

@@ -1,8 +1,8 @@
 import { IsNull } from 'typeorm';
 import { RefreshToken } from '../../src/auth/refresh-token.entity';
-import { hashRefreshToken, TokenService } from '../../src/auth/token.service';
+import { hashRefreshToken } from '../../src/auth/token.service';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
-import { me, signUp } from './helpers';
+import { interleavedRotations, me, signUp } from './helpers';
 
 describeDb('refresh tokens with JWT_REFRESH_REUSE_GRACE_SECONDS: two tabs refreshing at once', () => {
   let t: TestApp;
@@ -40,13 +40,8 @@ describeDb('refresh tokens with JWT_REFRESH_REUSE_GRACE_SECONDS: two tabs refres
 
   it('the loser of the conditional spend is a second use within the grace, not a theft (deterministic interleaving)', async () => {
     const pair = await signUp(t.app, 'interleave-grace@example.com');
-    const tokens = t.app.get(TokenService);
-    let inner: Awaited<ReturnType<TokenService['rotate']>> | undefined;
-    const outer = await tokens.rotate(pair.refreshToken, async () => {
-      inner = await tokens.rotate(pair.refreshToken, async () => 0);
-      return 0;
-    });
-    expect(inner?.ok).toBe(true);
+    const { outer, inner } = await interleavedRotations(t.app, pair.refreshToken);
+    expect(inner.ok).toBe(true);
     expect(outer.ok).toBe(true);
     const family = (await rowOf(pair.refreshToken)).familyId;
     expect(await rows().countBy({ familyId: family, revokedAt: IsNull() })).toBe(3);

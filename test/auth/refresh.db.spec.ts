@@ -1,9 +1,9 @@
 import { IsNull, Not } from 'typeorm';
 import { RefreshToken } from '../../src/auth/refresh-token.entity';
-import { hashRefreshToken, TokenService } from '../../src/auth/token.service';
+import { hashRefreshToken } from '../../src/auth/token.service';
 import { User } from '../../src/auth/user.entity';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
-import { login, me, signUp } from './helpers';
+import { interleavedRotations, login, me, signUp } from './helpers';
 
 describeDb('refresh tokens: rotation, reuse, logout, expiry', () => {
   let t: TestApp;
@@ -76,21 +76,14 @@ describeDb('refresh tokens: rotation, reuse, logout, expiry', () => {
 
   it('a rotation that loses the conditional UPDATE to another one is a reuse (deterministic interleaving)', async () => {
     const pair = await signUp(t.app, 'interleave@example.com');
-    const tokens = t.app.get(TokenService);
-    let inner: Awaited<ReturnType<TokenService['rotate']>> | undefined;
-    // The first rotation has read the row and passed its checks; the second runs to completion there.
-    // The callback answers the active account's token version (0: never raised).
-    const outer = await tokens.rotate(pair.refreshToken, async () => {
-      inner = await tokens.rotate(pair.refreshToken, async () => 0);
-      return 0;
-    });
-    expect(inner?.ok).toBe(true);
+    const { outer, inner } = await interleavedRotations(t.app, pair.refreshToken);
+    expect(inner.ok).toBe(true);
     expect(outer).toEqual({ ok: false, reason: 'reused' });
     const family = await familyOf(pair.refreshToken);
     // Both successors exist and both are revoked: nothing in the family can be used.
     expect(await rows().countBy({ familyId: family })).toBe(3);
     expect(await rows().countBy({ familyId: family, revokedAt: IsNull() })).toBe(0);
-    expect((await refresh(inner!.ok ? inner!.pair.refreshToken : '')).statusCode).toBe(401);
+    expect((await refresh(inner.ok ? inner.pair.refreshToken : '')).statusCode).toBe(401);
   });
 
   it('logout answers 204, revokes the family, and is idempotent', async () => {
