@@ -64,9 +64,9 @@ export class AdminService {
       const repo = m.getRepository(User);
       const user = await repo.findOne({ where: { id: userId }, select: { id: true, passwordHash: true } as never });
       if (!user) throw new NotFoundException('User not found');
-      await repo.update({ id: userId }, { ...dto, updatedBy: ctx.requireUser().id });
       // Disabling also ends the account's logins, so that enabling it later revives none of them.
-      if (dto.isActive === false) await endAllLogins(m, userId, ctx.requireUser().id);
+      if (dto.isActive === false) await endAllLogins(m, userId, ctx.requireUser().id, dto);
+      else await repo.update({ id: userId }, { ...dto, updatedBy: ctx.requireUser().id });
       const updated = await repo.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id: userId }).getOneOrFail();
       return userView(updated);
     });

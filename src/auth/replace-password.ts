@@ -12,10 +12,10 @@ export interface EndedLogins {
 /**
  * Ends every login of the account, in the caller's transaction: its refresh-token families
  * are revoked, and its token version is raised, so that the guard also refuses every access
- * token issued so far.
+ * token issued so far. `changes` (a new password hash, isActive) go into the same UPDATE.
  */
-export async function endAllLogins(m: EntityManager, userId: string, by: string | null): Promise<EndedLogins> {
-  await m.getRepository(User).update({ id: userId }, { tokenVersion: () => 'token_version + 1', updatedBy: by });
+export async function endAllLogins(m: EntityManager, userId: string, by: string | null, changes: Partial<User> = {}): Promise<EndedLogins> {
+  await m.getRepository(User).update({ id: userId }, { ...changes, tokenVersion: () => 'token_version + 1', updatedBy: by });
   const families: { family_id: string }[] = await m
     .getRepository(RefreshToken)
     .createQueryBuilder('t')
@@ -28,7 +28,6 @@ export async function endAllLogins(m: EntityManager, userId: string, by: string 
 }
 
 /** A new password hash, and the end of every login made with the old password, together. */
-export async function replacePassword(m: EntityManager, userId: string, passwordHash: string, by: string | null): Promise<EndedLogins> {
-  await m.getRepository(User).update({ id: userId }, { passwordHash });
-  return endAllLogins(m, userId, by);
+export function replacePassword(m: EntityManager, userId: string, passwordHash: string, by: string | null): Promise<EndedLogins> {
+  return endAllLogins(m, userId, by, { passwordHash });
 }
