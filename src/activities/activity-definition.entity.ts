@@ -1,6 +1,6 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { BoolColumn, IdColumn, IntColumn, TextColumn } from '../database/columns';
+import { BoolColumn, IdColumn, IntColumn, TextColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { Goal } from '../goals/goal.entity';
 import { ActivityGroup } from './activity-group.entity';
@@ -41,4 +41,7 @@ export class ActivityDefinition extends TenantEntity {
   /** Made by the legacy adoption for instances whose activity had been deleted. */
   @BoolColumn('recovered_from_legacy', false)
   recoveredFromLegacy: boolean;
+
+  @Version()
+  version: number;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, IntColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
@@ -9,6 +9,7 @@ import { ActivityDefinition } from './activity-definition.entity';
 @Unique('uq_metric_definitions_root_id', ['rootId', 'id'])
 @RootFk('metric_definitions', () => Goal)
 @TenantFk('metric_definitions', 'activity_id', () => ActivityDefinition, 'CASCADE')
+@Check('ck_metric_definitions_range', 'max_value >= min_value')
 @Index('idx_metric_definitions_root', ['rootId'])
 @Index('idx_metric_definitions_activity', ['activityId'])
 @Index('idx_metric_definitions_active', ['activityId'], { where: 'is_active = true' })
@@ -31,6 +32,17 @@ export class MetricDefinition extends TenantEntity {
 
   @BoolColumn('is_multiplicative', true)
   isMultiplicative: boolean;
+
+  /** Which way a personal best goes. */
+  @BoolColumn('higher_is_better', true)
+  higherIsBetter: boolean;
+
+  /** Bounds a recorded value must respect; NULL leaves that side open. */
+  @Column({ name: 'min_value', type: 'double precision', nullable: true })
+  minValue: number | null;
+
+  @Column({ name: 'max_value', type: 'double precision', nullable: true })
+  maxValue: number | null;
 
   @IntColumn('sort_order', { nullable: false, default: 0 })
   sortOrder: number;

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { IdColumn } from '../database/columns';
+import { BoolColumn, IdColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { Goal } from '../goals/goal.entity';
 import { ActivityDefinition } from './activity-definition.entity';
@@ -21,4 +21,8 @@ export class SplitDefinition extends TenantEntity {
 
   @Column({ name: 'order', type: 'integer', default: 0 })
   order: number;
+
+  /** False once left out of its activity while values still name it: kept for their history. */
+  @BoolColumn('is_active', true)
+  isActive: boolean;
 }

@@ -1,5 +1,7 @@
 import { ActivityDefinition } from '../activities/activity-definition.entity';
 import { ActivityGroup } from '../activities/activity-group.entity';
+import { GoalActivityGroup } from '../activities/goal-activity-group.entity';
+import { GoalActivity } from '../activities/goal-activity.entity';
 import { MetricDefinition } from '../activities/metric-definition.entity';
 import { SplitDefinition } from '../activities/split-definition.entity';
 import { AdminAuditEntry } from '../admin/admin-audit.entity';
@@ -31,6 +33,8 @@ export const TENANT_ENTITIES = [
   ProgramBlock,
   ProgramDay,
   ScheduledSession,
+  GoalActivity,
+  GoalActivityGroup,
 ];
 
 export const ENTITIES = [...TENANT_ENTITIES, User, RefreshToken, AdminAuditEntry, LegacyQuarantine];

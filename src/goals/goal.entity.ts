@@ -84,6 +84,10 @@ export class Goal extends TenantEntity {
   @JsonColumn('attributes')
   attributes: unknown;
 
+  /** The goal's effective activities include its parent's (PUT /goals/:goalId/activities). */
+  @BoolColumn('inherit_parent_activities', false)
+  inheritParentActivities: boolean;
+
   @Version()
   version: number;
 }

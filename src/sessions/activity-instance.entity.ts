@@ -17,6 +17,7 @@ import { ActivityDefinition } from '../activities/activity-definition.entity';
 @Index('idx_activity_instances_definition', ['activityDefinitionId'])
 @Index('idx_activity_instances_root_date', ['rootId', 'createdAt'])
 @Index('idx_activity_instances_session_created', ['practiceSessionId', 'createdAt'])
+@Index('idx_activity_instances_activity_created', ['rootId', 'activityDefinitionId', 'createdAt'])
 export class ActivityInstance extends TenantEntity {
   @IdColumn('practice_session_id')
   practiceSessionId: string;

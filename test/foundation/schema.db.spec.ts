@@ -6,8 +6,8 @@ import { insertRow, isPostgres, seedRoot, SeededRoot, sql, testId } from './help
 
 /** The tenant tables of issue 2, section 3. */
 const TENANT_TABLES = [
-  'activity_definitions', 'activity_groups', 'activity_instances', 'goals', 'metric_definitions', 'metric_values',
-  'practice_session_goals', 'program_blocks', 'program_days', 'programs', 'scheduled_sessions', 'session_templates',
+  'activity_definitions', 'activity_groups', 'activity_instances', 'goal_activities', 'goal_activity_groups', 'goals',
+  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_blocks', 'program_days', 'programs', 'scheduled_sessions', 'session_templates',
   'split_definitions',
 ];
 

@@ -62,6 +62,8 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   ids.program_blocks = await insert('ProgramBlock', { programId: ids.programs, name: `Block ${label}` });
   ids.program_days = await insert('ProgramDay', { blockId: ids.program_blocks, dayNumber: 1 });
   ids.scheduled_sessions = await insert('ScheduledSession', { dayId: ids.program_days, sessionTemplateId: ids.session_templates });
+  ids.goal_activities = await insert('GoalActivity', { goalId: ids.goals, activityId: ids.activity_definitions });
+  ids.goal_activity_groups = await insert('GoalActivityGroup', { goalId: ids.goals, groupId: ids.activity_groups });
   for (const entity of TENANT_ENTITIES) {
     const table = ds.getMetadata(entity).tableName;
     if (!ids[table] && table !== 'goals') throw new Error(`seedTenant does not cover ${table}`);

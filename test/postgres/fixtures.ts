@@ -47,6 +47,8 @@ export function tenantRows(label: string, email: string): Tenant {
     r('program_blocks', { id: block, root_id: rootId, program_id: program, name: 'Block 1', start_date: '2026-01-01', end_date: '2026-01-31', goal_ids: [] }),
     r('program_days', { id: day, root_id: rootId, block_id: block, date: '2026-01-05', day_number: 1, name: 'Day 1' }),
     r('scheduled_sessions', { id: id(), root_id: rootId, day_id: day, session_template_id: template, is_completed: false, completion_data: null }),
+    r('goal_activities', { id: id(), root_id: rootId, goal_id: stg, activity_id: def }),
+    r('goal_activity_groups', { id: id(), root_id: rootId, goal_id: stg, group_id: group }),
     r('refresh_tokens', { id: id(), user_id: userId, family_id: id(), token_hash: `hash-${label}-${id()}`, expires_at: t('2027-01-01T00:00:00.000Z') }),
   ];
   return { userId, rootId, rows };
@@ -66,6 +68,8 @@ export const TENANT_TABLES = [
   'program_blocks',
   'program_days',
   'scheduled_sessions',
+  'goal_activities',
+  'goal_activity_groups',
 ];
 
 function sqliteTimestamp(d: Date): string {
