@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { ActivitiesModule } from './activities/activities.module';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         TenancyModule,
         GoalsModule,
+        ActivitiesModule,
         AdminModule,
         ...extra,
       ],

@@ -29,12 +29,14 @@ export interface Page<T> {
 interface CursorKey {
   c: string;
   i: string;
+  /** The leading key's value, for lists ordered by a position first. */
+  s?: number;
 }
 
-function decodeCursor(cursor: string): CursorKey {
+function decodeCursor(cursor: string, withLead: boolean): CursorKey {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
-    if (typeof key?.c === 'string' && typeof key?.i === 'string') return key;
+    if (typeof key?.c === 'string' && typeof key?.i === 'string' && (!withLead || Number.isSafeInteger(key.s))) return key;
   } catch {
     // fall through to the uniform error below
   }
@@ -44,31 +46,42 @@ function decodeCursor(cursor: string): CursorKey {
   });
 }
 
+export interface PageOrder {
+  /** An integer column ordered before (created_at, id), such as sort_order. */
+  lead?: string;
+  /** DESC lists the newest first. */
+  direction?: 'ASC' | 'DESC';
+}
+
 /**
- * Keyset pagination on (created_at, id). The cursor carries created_at as the database's own
- * text, so microsecond timestamps (legacy rows) compare exactly on both engines.
+ * Keyset pagination on (created_at, id), or on (lead, created_at, id). The cursor carries
+ * created_at as the database's own text, so microsecond timestamps (legacy rows) compare
+ * exactly on both engines.
  */
 export async function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   page: PageQuery,
+  order: PageOrder = {},
 ): Promise<Page<T>> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const direction = order.direction ?? 'ASC';
+  const after = direction === 'ASC' ? '>' : '<';
+  const lead = order.lead ? `${alias}.${order.lead}` : undefined;
   const isPostgres = qb.connection.options.type === 'postgres';
   const createdText = isPostgres ? `CAST(${alias}.created_at AS text)` : `${alias}.created_at`;
   if (page.cursor) {
-    const key = decodeCursor(page.cursor);
+    const key = decodeCursor(page.cursor, lead !== undefined);
     const created = isPostgres ? 'CAST(:__cc AS timestamptz)' : ':__cc';
-    qb.andWhere(`(${alias}.created_at > ${created} OR (${alias}.created_at = ${created} AND ${alias}.id > :__ci))`, {
-      __cc: key.c,
-      __ci: key.i,
-    });
+    const rest = `(${alias}.created_at ${after} ${created} OR (${alias}.created_at = ${created} AND ${alias}.id ${after} :__ci))`;
+    const params = { __cc: key.c, __ci: key.i };
+    if (lead) qb.andWhere(`(${lead} ${after} :__cs OR (${lead} = :__cs AND ${rest}))`, { ...params, __cs: key.s });
+    else qb.andWhere(rest, params);
   }
-  qb.addSelect(createdText, '__cursor_created')
-    .orderBy(`${alias}.created_at`, 'ASC')
-    .addOrderBy(`${alias}.id`, 'ASC')
-    .take(undefined)
-    .limit(limit + 1);
+  qb.addSelect(createdText, '__cursor_created');
+  if (lead) qb.addSelect(lead, '__cursor_lead').orderBy(lead, direction).addOrderBy(`${alias}.created_at`, direction);
+  else qb.orderBy(`${alias}.created_at`, direction);
+  qb.addOrderBy(`${alias}.id`, direction).take(undefined).limit(limit + 1);
   const { entities, raw } = await qb.getRawAndEntities();
   const hasMore = entities.length > limit;
   const items = entities.slice(0, limit);
@@ -78,7 +91,9 @@ export async function paginate<T extends ObjectLiteral>(
     const lastRaw = raw.find((r) => r[`${alias}_id`] === last.id) ?? raw[limit - 1];
     const created = lastRaw['__cursor_created'];
     const text = created instanceof Date ? created.toISOString() : String(created);
-    nextCursor = Buffer.from(JSON.stringify({ c: text, i: last.id }), 'utf8').toString('base64url');
+    const key: CursorKey = { c: text, i: last.id };
+    if (lead) key.s = Number(lastRaw['__cursor_lead']);
+    nextCursor = Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
   }
   return { items, nextCursor };
 }
