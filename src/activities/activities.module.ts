@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ActivitiesController } from './activities.controller';
+import { ActivitiesService } from './activities.service';
 import { ActivityGroupsController } from './activity-groups.controller';
 import { ActivityGroupsService } from './activity-groups.service';
+import { ActivityHistoryService } from './activity-history.service';
 
 @Module({
-  controllers: [ActivityGroupsController],
-  providers: [ActivityGroupsService],
-  exports: [ActivityGroupsService],
+  controllers: [ActivityGroupsController, ActivitiesController],
+  providers: [ActivityGroupsService, ActivitiesService, ActivityHistoryService],
+  exports: [ActivityGroupsService, ActivitiesService],
 })
 export class ActivitiesModule {}

@@ -87,11 +87,11 @@ export class ActivityGroupsService {
     const found = await this.groups.find(ctx, { where: { id: In(dto.ids) } });
     const byId = new Map(found.map((g) => [g.id, g]));
     dto.ids.forEach((id, i) => {
-      if (!byId.has(id)) throw missingReference(`ids[${i}]`, 'Activity group');
+      if (!byId.has(id)) throw missingReference(`ids.${i}`, 'Activity group');
     });
     const parentId = byId.get(dto.ids[0])!.parentId;
     dto.ids.forEach((id, i) => {
-      if (byId.get(id)!.parentId !== parentId) throw invalid(`ids[${i}]`, 'every id must be a group of the same parent as ids[0]');
+      if (byId.get(id)!.parentId !== parentId) throw invalid(`ids.${i}`, 'every id must be a group of the same parent as ids.0');
     });
     const siblings = await this.groups.count(ctx, { parentId: parentId ?? IsNull() });
     if (siblings !== dto.ids.length) {

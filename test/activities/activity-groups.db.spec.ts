@@ -151,10 +151,10 @@ describeDb('activity groups', () => {
     const other = await create(a, { name: 'Elsewhere' });
     await unchanged(t, a.rootId, async () => {
       expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], kids[1]] }), 400, 'ids');
-      expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], kids[1], kids[2], other.id] }), 400, 'ids[3]');
+      expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], kids[1], kids[2], other.id] }), 400, 'ids.3');
       expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], kids[0], kids[1]] }), 400, 'ids');
-      expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], foreignGroup, kids[1]] }), 404, 'ids[1]');
-      expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], randomUUID(), kids[1]] }), 404, 'ids[1]');
+      expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], foreignGroup, kids[1]] }), 404, 'ids.1');
+      expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [kids[0], randomUUID(), kids[1]] }), 404, 'ids.1');
       expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: [] }), 400, 'ids');
       expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: 'all' }), 400, 'ids');
       expectRefusal(await a.call('PUT', '/activity-groups/order', { ids: ['x'] }), 400, 'ids');

@@ -1,4 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { sql } from '../foundation/helpers';
 import { signUp } from '../auth/helpers';
 import { createTestApp, TestApp } from '../helpers/db';
 import { snapshotRoot } from '../helpers/seed';
@@ -76,3 +78,71 @@ export async function allPages<T = any>(c: RootClient, path: string, limit = 2):
   } while (cursor);
   return items;
 }
+
+/** A timestamp as each driver stores it (SQLite: TypeORM's text form; PostgreSQL: ISO). */
+export function dbTime(t: TestApp, iso: string): string {
+  return t.db.engine === 'postgres' ? iso : new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * Practice rows written straight into the database: sessions, instances and values are built by
+ * routes of their own (later work), and these tests need them only as data that exists.
+ */
+export function practice(t: TestApp, rootId: string) {
+  const ds = t.db.dataSource;
+  let shortTermGoal: string | undefined;
+  const run = (text: string, params: unknown[]) => sqlOf(t)(text, params);
+  return {
+    async session(name: string, start: string, extra: { templateId?: string; completed?: boolean; sessionData?: unknown; totalDurationSeconds?: number } = {}) {
+      if (!shortTermGoal) {
+        let parent = rootId;
+        for (const type of ['LongTermGoal', 'MidTermGoal', 'ShortTermGoal']) {
+          const id = randomUUID();
+          await run(`INSERT INTO goals (id, root_id, parent_id, type, name) VALUES (?, ?, ?, ?, ?)`, [id, rootId, parent, type, `${type} of ${name}`]);
+          parent = id;
+        }
+        shortTermGoal = parent;
+      }
+      const id = randomUUID();
+      await run(
+        `INSERT INTO goals (id, root_id, parent_id, type, name, session_start, template_id, completed, session_data, total_duration_seconds) VALUES (?, ?, ?, 'PracticeSession', ?, ?, ?, ?, ?, ?)`,
+        [
+          id,
+          rootId,
+          shortTermGoal,
+          name,
+          dbTime(t, start),
+          extra.templateId ?? null,
+          t.db.engine === 'postgres' ? (extra.completed ?? false) : extra.completed ? 1 : 0,
+          extra.sessionData === undefined ? null : JSON.stringify(extra.sessionData),
+          extra.totalDurationSeconds ?? null,
+        ],
+      );
+      return id;
+    },
+    async instance(sessionId: string, activityId: string, createdAt: string, extra: { durationSeconds?: number } = {}) {
+      const id = randomUUID();
+      await run(
+        `INSERT INTO activity_instances (id, root_id, practice_session_id, activity_definition_id, created_at, duration_seconds) VALUES (?, ?, ?, ?, ?, ?)`,
+        [id, rootId, sessionId, activityId, dbTime(t, createdAt), extra.durationSeconds ?? null],
+      );
+      return id;
+    },
+    async value(instanceId: string, metricId: string, value: number, splitId: string | null = null) {
+      const id = randomUUID();
+      await run(`INSERT INTO metric_values (id, root_id, activity_instance_id, metric_definition_id, split_definition_id, value) VALUES (?, ?, ?, ?, ?, ?)`, [
+        id,
+        rootId,
+        instanceId,
+        metricId,
+        splitId,
+        value,
+      ]);
+      return id;
+    },
+    row: async (table: string, id: string) => (await run(`SELECT * FROM "${table}" WHERE id = ?`, [id]))[0] as Record<string, any>,
+    ds,
+  };
+}
+
+export const sqlOf = (t: TestApp) => (text: string, params: unknown[] = []) => sql(t.db.dataSource, text, params);

@@ -40,6 +40,7 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
 /** Valid bodies for write routes with child ids, so that a 404 cannot hide behind a 400. */
 const SAMPLE_BODIES: Record<string, unknown> = {
   'PATCH /api/roots/:rootId/activity-groups/:groupId': { name: 'Renamed by B' },
+  'PATCH /api/roots/:rootId/activities/:activityId': { name: 'Renamed by B' },
 };
 
 /**
@@ -47,10 +48,16 @@ const SAMPLE_BODIES: Record<string, unknown> = {
  * path and A's ids in the body. The scoped layer must answer 404 (or 400), and write nothing
  * in either root.
  */
-const FOREIGN_BODIES: Record<string, (foreign: SeededIds) => unknown> = {
-  'POST /api/roots/:rootId/activity-groups': (f) => ({ name: 'B child of A', parentId: f.activity_groups }),
-  'PATCH /api/roots/:rootId/activity-groups/:groupId': (f) => ({ parentId: f.activity_groups }),
-  'PUT /api/roots/:rootId/activity-groups/order': (f) => ({ ids: [f.activity_groups] }),
+const FOREIGN_BODIES: Record<string, (foreign: SeededIds) => unknown[]> = {
+  'POST /api/roots/:rootId/activity-groups': (f) => [{ name: 'B child of A', parentId: f.activity_groups }],
+  'PATCH /api/roots/:rootId/activity-groups/:groupId': (f) => [{ parentId: f.activity_groups }],
+  'PUT /api/roots/:rootId/activity-groups/order': (f) => [{ ids: [f.activity_groups] }],
+  'POST /api/roots/:rootId/activities': (f) => [{ name: 'B activity', groupId: f.activity_groups }],
+  'PATCH /api/roots/:rootId/activities/:activityId': (f) => [
+    { groupId: f.activity_groups },
+    { metrics: [{ id: f.metric_definitions, name: 'Reps', unit: 'reps' }] },
+    { splits: [{ id: f.split_definitions, name: 'Left' }] },
+  ],
 };
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
@@ -197,12 +204,14 @@ describeDb('isolation matrix', () => {
   it("refuses bodies that carry A's ids in B's own root, writing nothing in either root", async () => {
     const keys = new Set(routes().map((r) => `${r.method} ${r.url}`));
     const beforeB = await snapshotRoot(t.db.dataSource, b.seeded.root);
-    for (const [key, body] of Object.entries(FOREIGN_BODIES)) {
+    for (const [key, bodies] of Object.entries(FOREIGN_BODIES)) {
       if (!keys.has(key)) throw new Error(`FOREIGN_BODIES names ${key}, which the router does not serve`);
       const [method, url] = key.split(' ');
-      const res = await call(t, method, fill(url, paramIds(b.seeded, b.seeded.root)), b.token, body(a.seeded));
-      const refused = res.statusCode === 404 || res.statusCode === 400;
-      expect({ key, answer: refused ? 'refused' : `${res.statusCode} ${res.body}` }).toEqual({ key, answer: 'refused' });
+      for (const body of bodies(a.seeded)) {
+        const res = await call(t, method, fill(url, paramIds(b.seeded, b.seeded.root)), b.token, body);
+        const refused = res.statusCode === 404 || res.statusCode === 400;
+        expect({ key, body, answer: refused ? 'refused' : `${res.statusCode} ${res.body}` }).toEqual({ key, body, answer: 'refused' });
+      }
     }
     expect(await snapshotRoot(t.db.dataSource, b.seeded.root)).toBe(beforeB);
   });
