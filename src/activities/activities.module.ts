@@ -4,10 +4,12 @@ import { ActivitiesService } from './activities.service';
 import { ActivityGroupsController } from './activity-groups.controller';
 import { ActivityGroupsService } from './activity-groups.service';
 import { ActivityHistoryService } from './activity-history.service';
+import { GoalActivitiesController } from './goal-activities.controller';
+import { GoalActivitiesService } from './goal-activities.service';
 
 @Module({
-  controllers: [ActivityGroupsController, ActivitiesController],
-  providers: [ActivityGroupsService, ActivitiesService, ActivityHistoryService],
+  controllers: [ActivityGroupsController, ActivitiesController, GoalActivitiesController],
+  providers: [ActivityGroupsService, ActivitiesService, ActivityHistoryService, GoalActivitiesService],
   exports: [ActivityGroupsService, ActivitiesService],
 })
 export class ActivitiesModule {}

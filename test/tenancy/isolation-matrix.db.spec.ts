@@ -41,6 +41,7 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
 const SAMPLE_BODIES: Record<string, unknown> = {
   'PATCH /api/roots/:rootId/activity-groups/:groupId': { name: 'Renamed by B' },
   'PATCH /api/roots/:rootId/activities/:activityId': { name: 'Renamed by B' },
+  'PUT /api/roots/:rootId/goals/:goalId/activities': { activityIds: [], groupIds: [] },
 };
 
 /**
@@ -57,6 +58,10 @@ const FOREIGN_BODIES: Record<string, (foreign: SeededIds) => unknown[]> = {
     { groupId: f.activity_groups },
     { metrics: [{ id: f.metric_definitions, name: 'Reps', unit: 'reps' }] },
     { splits: [{ id: f.split_definitions, name: 'Left' }] },
+  ],
+  'PUT /api/roots/:rootId/goals/:goalId/activities': (f) => [
+    { activityIds: [f.activity_definitions], groupIds: [] },
+    { activityIds: [], groupIds: [f.activity_groups] },
   ],
 };
 
