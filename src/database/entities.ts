@@ -15,6 +15,8 @@ import { Program } from '../programs/program.entity';
 import { ScheduledSession } from '../programs/scheduled-session.entity';
 import { ActivityInstance } from '../sessions/activity-instance.entity';
 import { MetricValue } from '../sessions/metric-value.entity';
+import { SessionTemplateActivity } from '../templates/session-template-activity.entity';
+import { SessionTemplateSection } from '../templates/session-template-section.entity';
 import { SessionTemplate } from '../templates/session-template.entity';
 import { LegacyQuarantine } from './legacy-quarantine.entity';
 
@@ -35,6 +37,8 @@ export const TENANT_ENTITIES = [
   ScheduledSession,
   GoalActivity,
   GoalActivityGroup,
+  SessionTemplateSection,
+  SessionTemplateActivity,
 ];
 
 export const ENTITIES = [...TENANT_ENTITIES, User, RefreshToken, AdminAuditEntry, LegacyQuarantine];

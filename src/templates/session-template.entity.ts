@@ -1,9 +1,10 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { JsonColumn, TextColumn } from '../database/columns';
+import { JsonColumn, TextColumn, Version } from '../database/columns';
 import { RootFk } from '../database/foreign-keys';
 import { Goal } from '../goals/goal.entity';
 
+/** A reusable plan of a practice session: its sections are rows (session_template_sections). */
 @Entity('session_templates')
 @Unique('uq_session_templates_root_id', ['rootId', 'id'])
 @RootFk('session_templates', () => Goal)
@@ -16,6 +17,13 @@ export class SessionTemplate extends TenantEntity {
   @TextColumn('description')
   description: string | null;
 
-  @JsonColumn('template_data', { nullable: false })
-  templateData: unknown;
+  /**
+   * The JSON a template had before its sections became rows (TemplateSections migration), kept
+   * byte-equal so that nothing of it is lost; NULL for templates made since. Never read by the API.
+   */
+  @JsonColumn('legacy_template_data')
+  legacyTemplateData: unknown;
+
+  @Version()
+  version: number;
 }

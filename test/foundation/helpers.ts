@@ -228,7 +228,7 @@ export async function seedRoot(ds: DataSource, label: string): Promise<SeededRoo
   await insertRow(ds, 'users', { id: s.userId, email: `${label.toLowerCase()}@example.com` });
   await insertRow(ds, 'goals', { id: r, root_id: r, user_id: s.userId, type: 'UltimateGoal', name: `Root ${label}` });
   await insertRow(ds, 'goals', { id: s.goalId, root_id: r, parent_id: r, type: 'ShortTermGoal', name: `Goal ${label}` });
-  await insertRow(ds, 'session_templates', { id: s.templateId, root_id: r, name: `Template ${label}`, template_data: '{"sections":[]}' });
+  await insertRow(ds, 'session_templates', { id: s.templateId, root_id: r, name: `Template ${label}`, legacy_template_data: '{"sections":[]}' });
   await insertRow(ds, 'goals', {
     id: s.sessionId, root_id: r, parent_id: s.goalId, type: 'PracticeSession', name: `Session ${label}`,
     session_start: '2026-01-01 10:00:00', session_end: '2026-01-01 11:00:00', total_duration_seconds: 3600, template_id: s.templateId,

@@ -7,7 +7,8 @@ import { insertRow, isPostgres, seedRoot, SeededRoot, sql, testId } from './help
 /** The tenant tables of issue 2, section 3. */
 const TENANT_TABLES = [
   'activity_definitions', 'activity_groups', 'activity_instances', 'goal_activities', 'goal_activity_groups', 'goals',
-  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_blocks', 'program_days', 'programs', 'scheduled_sessions', 'session_templates',
+  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_blocks', 'program_days', 'programs', 'scheduled_sessions', 'session_template_activities',
+  'session_template_sections', 'session_templates',
   'split_definitions',
 ];
 
@@ -251,7 +252,7 @@ describeDb(`schema (${ENGINE})`, () => {
     it.each([
       ['activity_groups', () => ({ root_id: a.rootId }), () => ({ root_id: b.rootId })],
       ['activity_definitions', () => ({ root_id: a.rootId }), () => ({ root_id: b.rootId })],
-      ['session_templates', () => ({ root_id: a.rootId, template_data: '{}' }), () => ({ root_id: b.rootId, template_data: '{}' })],
+      ['session_templates', () => ({ root_id: a.rootId }), () => ({ root_id: b.rootId })],
       ['metric_definitions', () => ({ root_id: a.rootId, activity_id: a.activityId, unit: 'kg' }), () => ({ root_id: b.rootId, activity_id: b.activityId, unit: 'kg' })],
       ['split_definitions', () => ({ root_id: a.rootId, activity_id: a.activityId }), () => ({ root_id: b.rootId, activity_id: b.activityId })],
     ])('%s', async (table, scope, otherScope) => {

@@ -22,7 +22,7 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   ids.goals = await insert('Goal', { type: 'LongTermGoal', name: `LTG ${label}`, parentId: rootId });
   const mid = await insert('Goal', { type: 'MidTermGoal', name: `MTG ${label}`, parentId: ids.goals });
   ids.shortTermGoal = await insert('Goal', { type: 'ShortTermGoal', name: `STG ${label}`, parentId: mid });
-  ids.session_templates = await insert('SessionTemplate', { name: `Template ${label}`, templateData: { sections: [] } });
+  ids.session_templates = await insert('SessionTemplate', { name: `Template ${label}` });
   ids.session = await insert('Goal', {
     type: 'PracticeSession',
     name: `Session ${label}`,
@@ -64,6 +64,12 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   ids.scheduled_sessions = await insert('ScheduledSession', { dayId: ids.program_days, sessionTemplateId: ids.session_templates });
   ids.goal_activities = await insert('GoalActivity', { goalId: ids.goals, activityId: ids.activity_definitions });
   ids.goal_activity_groups = await insert('GoalActivityGroup', { goalId: ids.goals, groupId: ids.activity_groups });
+  ids.session_template_sections = await insert('SessionTemplateSection', { templateId: ids.session_templates, position: 0, name: 'Warm-up', durationMinutes: 10 });
+  ids.session_template_activities = await insert('SessionTemplateActivity', {
+    sectionId: ids.session_template_sections,
+    activityId: ids.activity_definitions,
+    position: 0,
+  });
   for (const entity of TENANT_ENTITIES) {
     const table = ds.getMetadata(entity).tableName;
     if (!ids[table] && table !== 'goals') throw new Error(`seedTenant does not cover ${table}`);

@@ -124,7 +124,8 @@ describe.each([1, 3, 4] as const)('adopting a shape %i file with messy data', (s
       expect(g('P1').template_id).toBe(id('T1'));
       expect(g('P5').template_id).toBeNull(); // a template that is gone: cleared, and reported
       expect(run.report!.repairs.some((r) => r.id === id('P5') && r.what.includes('template_id'))).toBe(true);
-      expect(one(`SELECT template_data FROM session_templates WHERE id = ?`, [id('T4')]).template_data).toBe('{}');
+      // The JSON stays as adopted (TemplateSections keeps it in legacy_template_data, its sections as rows).
+      expect(one(`SELECT legacy_template_data FROM session_templates WHERE id = ?`, [id('T4')]).legacy_template_data).toBe('{}');
       expect(one(`SELECT deleted_at, deletion_id, is_active FROM metric_definitions WHERE id = ?`, [id('MD4')])).toEqual({
         deleted_at: '2025-12-28 10:00:00.000',
         deletion_id: expect.any(String),

@@ -28,12 +28,13 @@ export function tenantRows(label: string, email: string): Tenant {
   const program = id();
   const block = id();
   const day = id();
+  const section = id();
   const t = (iso: string) => new Date(iso);
   const r = (table: string, values: Record<string, unknown>): FixtureRow => ({ table, values });
   const rows = [
     r('users', { id: userId, email, display_name: `User ${label} ü`, role: 'user', is_active: true, last_login_at: t('2026-01-02T03:04:05.678Z') }),
     r('goals', { id: rootId, root_id: rootId, user_id: userId, type: 'UltimateGoal', name: `Root ${label}`, completed: false, targets: { list: [1, 2.5, 'x'], nested: { b: true, a: null } } }),
-    r('session_templates', { id: template, root_id: rootId, name: `Template ${label}`, template_data: { sections: [{ name: 'Warm-up', minutes: 10 }] } }),
+    r('session_templates', { id: template, root_id: rootId, name: `Template ${label}`, legacy_template_data: { sections: [{ name: 'Warm-up', minutes: 10 }] } }),
     r('goals', { id: stg, root_id: rootId, parent_id: rootId, type: 'ShortTermGoal', name: `Short ${label}`, completed: true, completed_at: t('2026-02-03T04:05:06.789Z'), deadline: t('2026-12-31T00:00:00.000Z'), sort_order: 3 }),
     r('goals', { id: ps, root_id: rootId, parent_id: stg, type: 'PracticeSession', name: `Session ${label}`, template_id: template, session_start: t('2026-03-01T10:00:00.000Z'), session_end: t('2026-03-01T11:30:00.500Z'), total_duration_seconds: 5400, session_data: { note: 'línea "quoted"\nnext' } }),
     r('practice_session_goals', { id: id(), root_id: rootId, practice_session_id: ps, short_term_goal_id: stg }),
@@ -49,6 +50,8 @@ export function tenantRows(label: string, email: string): Tenant {
     r('scheduled_sessions', { id: id(), root_id: rootId, day_id: day, session_template_id: template, is_completed: false, completion_data: null }),
     r('goal_activities', { id: id(), root_id: rootId, goal_id: stg, activity_id: def }),
     r('goal_activity_groups', { id: id(), root_id: rootId, goal_id: stg, group_id: group }),
+    r('session_template_sections', { id: section, root_id: rootId, template_id: template, position: 0, name: 'Warm-up', duration_minutes: 10 }),
+    r('session_template_activities', { id: id(), root_id: rootId, section_id: section, activity_id: def, position: 0 }),
     r('refresh_tokens', { id: id(), user_id: userId, family_id: id(), token_hash: `hash-${label}-${id()}`, expires_at: t('2027-01-01T00:00:00.000Z') }),
   ];
   return { userId, rootId, rows };
@@ -70,6 +73,8 @@ export const TENANT_TABLES = [
   'scheduled_sessions',
   'goal_activities',
   'goal_activity_groups',
+  'session_template_sections',
+  'session_template_activities',
 ];
 
 function sqliteTimestamp(d: Date): string {
