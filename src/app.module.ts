@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './http/logging';
+import { TemplatesModule } from './templates/templates.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         TenancyModule,
         GoalsModule,
         ActivitiesModule,
+        TemplatesModule,
         AdminModule,
         ...extra,
       ],

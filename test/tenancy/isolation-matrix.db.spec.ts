@@ -42,6 +42,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'PATCH /api/roots/:rootId/activity-groups/:groupId': { name: 'Renamed by B' },
   'PATCH /api/roots/:rootId/activities/:activityId': { name: 'Renamed by B' },
   'PUT /api/roots/:rootId/goals/:goalId/activities': { activityIds: [], groupIds: [] },
+  'PATCH /api/roots/:rootId/session-templates/:templateId': { name: 'Renamed by B' },
 };
 
 /**
@@ -62,6 +63,12 @@ const FOREIGN_BODIES: Record<string, (foreign: SeededIds) => unknown[]> = {
   'PUT /api/roots/:rootId/goals/:goalId/activities': (f) => [
     { activityIds: [f.activity_definitions], groupIds: [] },
     { activityIds: [], groupIds: [f.activity_groups] },
+  ],
+  'POST /api/roots/:rootId/session-templates': (f) => [
+    { name: 'B plan of A', sections: [{ name: 'S', durationMinutes: 5, activities: [{ activityId: f.activity_definitions }] }] },
+  ],
+  'PATCH /api/roots/:rootId/session-templates/:templateId': (f) => [
+    { sections: [{ name: 'S', durationMinutes: 5, activities: [{ activityId: f.activity_definitions }] }] },
   ],
 };
 
