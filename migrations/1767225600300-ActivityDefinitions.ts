@@ -79,6 +79,7 @@ const GROUPS_AFTER = grown(GROUPS_BEFORE, {
 // The rebuilt specs serve SQLite only (PostgreSQL ALTERs in place): booleans default to 1/0.
 const METRICS_BEFORE = initial('metric_definitions');
 const METRIC_RANGE = { name: 'ck_metric_definitions_range', expression: 'max_value >= min_value' };
+const METRIC_ACTIVITY_INDEX = { name: 'idx_metric_definitions_root_activity', columnNames: ['root_id', 'activity_id'] };
 const METRICS_AFTER = grown(METRICS_BEFORE, {
   columns: [
     { name: 'higher_is_better', type: 'boolean', default: '1' },
@@ -86,12 +87,20 @@ const METRICS_AFTER = grown(METRICS_BEFORE, {
     { name: 'max_value', type: 'double precision', isNullable: true },
   ],
   checks: [METRIC_RANGE],
+  indices: [METRIC_ACTIVITY_INDEX],
 });
 
-const INSTANCE_HISTORY_INDEX = new TableIndex({
-  name: 'idx_activity_instances_activity_created',
-  columnNames: ['root_id', 'activity_definition_id', 'created_at'],
-});
+/**
+ * Lookups by a parent's id inside a root. Given root_id = ? AND parent IN (...), SQLite (without
+ * statistics) prefers the one-column root_id index, which reads every row of the root; an index on
+ * (root_id, parent) is the one it takes then.
+ */
+const ROOT_PARENT_INDEXES: [string, TableIndex][] = [
+  ['activity_instances', new TableIndex({ name: 'idx_activity_instances_activity_created', columnNames: ['root_id', 'activity_definition_id', 'created_at'] })],
+  ['activity_instances', new TableIndex({ name: 'idx_activity_instances_root_session', columnNames: ['root_id', 'practice_session_id'] })],
+  ['metric_values', new TableIndex({ name: 'idx_metric_values_root_instance', columnNames: ['root_id', 'activity_instance_id'] })],
+  ['split_definitions', new TableIndex({ name: 'idx_split_definitions_root_activity', columnNames: ['root_id', 'activity_id'] })],
+];
 
 /** Columns SQLite and PostgreSQL can both ADD in place: no rebuild. */
 const ADDED = [
@@ -107,7 +116,8 @@ const ADDED = [
  * - metric_definitions: higher_is_better and optional min/max bounds (min <= max);
  * - split_definitions: is_active, so that a split left out while values name it stays readable;
  * - goals: inherit_parent_activities, and the goal_activities / goal_activity_groups links;
- * - activity_instances: (root_id, activity_definition_id, created_at) for an activity's history.
+ * - indexes on (root_id, parent id) for lookups of instances, values, metrics and splits by parent,
+ *   and (root_id, activity_definition_id, created_at) for an activity's history.
  * SQLite rebuilds the two tables that gain a key or a CHECK; the rest is ALTER in place.
  */
 export class ActivityDefinitions1767225600300 implements MigrationInterface {
@@ -129,9 +139,10 @@ export class ActivityDefinitions1767225600300 implements MigrationInterface {
         `ALTER TABLE "metric_definitions" ADD "higher_is_better" boolean NOT NULL DEFAULT true, ADD "min_value" double precision, ADD "max_value" double precision`,
       );
       await q(`ALTER TABLE "metric_definitions" ADD CONSTRAINT "${METRIC_RANGE.name}" CHECK (${METRIC_RANGE.expression})`);
+      await queryRunner.createIndex('metric_definitions', new TableIndex(METRIC_ACTIVITY_INDEX));
     }
     for (const a of ADDED) await q(`ALTER TABLE "${a.table}" ADD COLUMN "${a.column}" ${a[engine]}`);
-    await queryRunner.createIndex('activity_instances', INSTANCE_HISTORY_INDEX);
+    for (const [tableName, index] of ROOT_PARENT_INDEXES) await queryRunner.createIndex(tableName, index);
     await createTables(queryRunner, LINK_TABLES);
     await enableTenantRls(queryRunner, LINK_TABLES.map((t) => t.name));
   }
@@ -140,12 +151,13 @@ export class ActivityDefinitions1767225600300 implements MigrationInterface {
     const q = (sql: string) => queryRunner.query(sql);
     const engine = engineOf(queryRunner);
     await dropTables(queryRunner, LINK_TABLES);
-    await queryRunner.dropIndex('activity_instances', INSTANCE_HISTORY_INDEX.name!);
+    for (const [tableName, index] of [...ROOT_PARENT_INDEXES].reverse()) await queryRunner.dropIndex(tableName, index.name!);
     for (const a of [...ADDED].reverse()) await q(`ALTER TABLE "${a.table}" DROP COLUMN "${a.column}"`);
     if (engine === 'sqlite') {
       await rebuildSqliteTable(queryRunner, METRICS_BEFORE, sameColumns(columnNames(METRICS_BEFORE)));
       await rebuildSqliteTable(queryRunner, GROUPS_BEFORE, sameColumns(columnNames(GROUPS_BEFORE)));
     } else {
+      await q(`DROP INDEX "${METRIC_ACTIVITY_INDEX.name}"`);
       await q(`ALTER TABLE "metric_definitions" DROP CONSTRAINT "${METRIC_RANGE.name}"`);
       await q(`ALTER TABLE "metric_definitions" DROP COLUMN "max_value", DROP COLUMN "min_value", DROP COLUMN "higher_is_better"`);
       await q(`DROP INDEX "${GROUP_PARENT_INDEX.name}"`);

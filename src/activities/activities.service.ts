@@ -137,7 +137,7 @@ export class ActivitiesService {
         current: metrics,
         desired: dto.metrics,
         columns: metricColumns,
-        withValues: (ids) => this.withValues(ctx, 'metric_definition_id', ids),
+        withValues: (ids) => this.metricsWithValues(ctx, ids),
         deletionId,
       });
     }
@@ -150,7 +150,7 @@ export class ActivitiesService {
         current: splits,
         desired: dto.splits as SplitDto[],
         columns: splitColumns,
-        withValues: (ids) => this.withValues(ctx, 'split_definition_id', ids),
+        withValues: (ids) => this.splitsWithValues(ctx, id, ids),
         deletionId,
       });
     }
@@ -210,17 +210,35 @@ export class ActivitiesService {
     return activityIds.length === 0 ? [] : this.splits.find(ctx, { where: { activityId: In(activityIds) } });
   }
 
-  /** Which of these metric (or split) ids any recorded value names, deleted values included. */
-  private async withValues(ctx: RequestContext, column: 'metric_definition_id' | 'split_definition_id', ids: string[]): Promise<Set<string>> {
+  /** Which of these metrics any recorded value names, deleted values included (a restore may bring them back). */
+  private async metricsWithValues(ctx: RequestContext, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.tenantData
-      .repo(MetricValue)
-      .createQueryBuilder(ctx, 'v')
-      .withDeleted()
-      .select(`DISTINCT v.${column}`, 'id')
-      .andWhere(`v.${column} IN (:...ids)`, { ids })
+    const rows = await this.values(ctx)
+      .select('DISTINCT v.metric_definition_id', 'id')
+      .andWhere('v.metric_definition_id IN (:...ids)', { ids })
       .getRawMany<{ id: string }>();
     return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Which of these splits any recorded value names. A value's split and metric belong to one
+   * activity, so the values are found through the activity's metrics, deleted ones included:
+   * that search runs on (root_id, metric_definition_id), not over every value of the root.
+   */
+  private async splitsWithValues(ctx: RequestContext, activityId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const metrics = await this.metrics.find(ctx, { where: { activityId }, withDeleted: true });
+    if (metrics.length === 0) return new Set();
+    const rows = await this.values(ctx)
+      .select('DISTINCT v.split_definition_id', 'id')
+      .andWhere('v.metric_definition_id IN (:...metricIds)', { metricIds: metrics.map((m) => m.id) })
+      .andWhere('v.split_definition_id IN (:...ids)', { ids })
+      .getRawMany<{ id: string }>();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private values(ctx: RequestContext) {
+    return this.tenantData.repo(MetricValue).createQueryBuilder(ctx, 'v').withDeleted();
   }
 
   private async checkName(ctx: RequestContext, name: string): Promise<void> {

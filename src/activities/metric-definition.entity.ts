@@ -12,6 +12,7 @@ import { ActivityDefinition } from './activity-definition.entity';
 @Check('ck_metric_definitions_range', 'max_value >= min_value')
 @Index('idx_metric_definitions_root', ['rootId'])
 @Index('idx_metric_definitions_activity', ['activityId'])
+@Index('idx_metric_definitions_root_activity', ['rootId', 'activityId'])
 @Index('idx_metric_definitions_active', ['activityId'], { where: 'is_active = true' })
 @Index('ux_metric_definitions_activity_name', ['activityId', 'name'], { unique: true, where: 'deleted_at IS NULL' })
 export class MetricDefinition extends TenantEntity {

@@ -11,6 +11,7 @@ import { ActivityDefinition } from './activity-definition.entity';
 @TenantFk('split_definitions', 'activity_id', () => ActivityDefinition, 'CASCADE')
 @Index('idx_split_definitions_root', ['rootId'])
 @Index('idx_split_definitions_activity', ['activityId'])
+@Index('idx_split_definitions_root_activity', ['rootId', 'activityId'])
 @Index('ux_split_definitions_activity_name', ['activityId', 'name'], { unique: true, where: 'deleted_at IS NULL' })
 export class SplitDefinition extends TenantEntity {
   @IdColumn('activity_id')

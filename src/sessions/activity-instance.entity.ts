@@ -18,6 +18,7 @@ import { ActivityDefinition } from '../activities/activity-definition.entity';
 @Index('idx_activity_instances_root_date', ['rootId', 'createdAt'])
 @Index('idx_activity_instances_session_created', ['practiceSessionId', 'createdAt'])
 @Index('idx_activity_instances_activity_created', ['rootId', 'activityDefinitionId', 'createdAt'])
+@Index('idx_activity_instances_root_session', ['rootId', 'practiceSessionId'])
 export class ActivityInstance extends TenantEntity {
   @IdColumn('practice_session_id')
   practiceSessionId: string;

@@ -17,6 +17,7 @@ import { ActivityInstance } from './activity-instance.entity';
 @Index('idx_metric_values_definition', ['metricDefinitionId'])
 @Index('idx_metric_values_split', ['splitDefinitionId'])
 @Index('idx_metric_values_root_metric', ['rootId', 'metricDefinitionId'])
+@Index('idx_metric_values_root_instance', ['rootId', 'activityInstanceId'])
 export class MetricValue extends TenantEntity {
   @IdColumn('activity_instance_id')
   activityInstanceId: string;
