@@ -33,10 +33,26 @@ interface CursorKey {
   s?: number;
 }
 
+const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-](\d{2})(:?\d{2})?)?$/;
+
+/**
+ * created_at as either engine writes it as text, with a real calendar date: anything else would
+ * reach PostgreSQL's CAST and fail there, a 500 instead of a 400.
+ */
+function isTimestampText(text: string): boolean {
+  const m = TIMESTAMP_TEXT.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const realDay = year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return realDay && hour < 24 && minute < 60 && second < 60 && (m[9] === undefined || Number(m[9]) <= 15);
+}
+
 function decodeCursor(cursor: string, withLead: boolean): CursorKey {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
-    if (typeof key?.c === 'string' && typeof key?.i === 'string' && (!withLead || Number.isSafeInteger(key.s))) return key;
+    const valid = typeof key?.c === 'string' && isTimestampText(key.c) && typeof key?.i === 'string' && key.i.length <= 200;
+    if (valid && (!withLead || Number.isSafeInteger(key.s))) return key;
   } catch {
     // fall through to the uniform error below
   }

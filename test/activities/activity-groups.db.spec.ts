@@ -95,6 +95,26 @@ describeDb('activity groups', () => {
     }
   });
 
+  it('refuses a forged cursor with a 400, whatever it carries (PostgreSQL would fail to cast it)', async () => {
+    const forge = (key: object) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+    const real = (await a.call('GET', '/activity-groups?limit=1')).json().nextCursor;
+    expect((await a.call('GET', `/activity-groups?limit=1&cursor=${real}`)).statusCode).toBe(200);
+    for (const key of [
+      { c: 'garbage', i: 'x', s: 1 },
+      { c: '2026-02-30 10:00:00', i: 'x', s: 1 },
+      { c: '2026-13-01 10:00:00', i: 'x', s: 1 },
+      { c: '2026-01-01 25:00:00', i: 'x', s: 1 },
+      { c: '2026-01-01 10:00:00+99', i: 'x', s: 1 },
+      { c: '2026-01-01 10:00:00', i: 'x' },
+      { c: '2026-01-01 10:00:00', i: 'x', s: 'one' },
+      { c: '2026-01-01 10:00:00', i: 5, s: 1 },
+    ]) {
+      expectRefusal(await a.call('GET', `/activity-groups?cursor=${forge(key)}`), 400, 'cursor');
+    }
+    expect((await a.call('GET', `/activity-groups?cursor=${forge({ c: '2026-01-01 10:00:00.123+00', i: 'x', s: 0 })}`)).statusCode).toBe(200);
+    expectRefusal(await a.call('GET', `/activities?cursor=${forge({ c: '2026-02-29 10:00:00', i: 'x' })}`), 400, 'cursor');
+  });
+
   it('answers an unknown, a malformed and another root’s group with the same 404', async () => {
     const unknown = await a.call('GET', `/activity-groups/${randomUUID()}`);
     expectRefusal(unknown, 404);
