@@ -44,6 +44,7 @@ export class ActivitiesController {
   @Get(':activityId')
   @Versioned(ActivityDefinition, 'activityId')
   @ApiOkResponse({ type: ActivityView, description: 'With `ETag: "<version>"`.' })
+  @ApiErrors()
   get(@Ctx() ctx: RequestContext, @Param('activityId') activityId: string) {
     return this.activities.get(ctx, activityId);
   }

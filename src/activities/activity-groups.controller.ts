@@ -48,6 +48,7 @@ export class ActivityGroupsController {
   @Get(':groupId')
   @Versioned(ActivityGroup, 'groupId')
   @ApiOkResponse({ type: ActivityGroupView, description: 'With `ETag: "<version>"`.' })
+  @ApiErrors()
   get(@Ctx() ctx: RequestContext, @Param('groupId') groupId: string) {
     return this.groups.get(ctx, groupId);
   }

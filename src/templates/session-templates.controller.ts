@@ -41,6 +41,7 @@ export class SessionTemplatesController {
   @Get(':templateId')
   @Versioned(SessionTemplate, 'templateId')
   @ApiOkResponse({ type: SessionTemplateView, description: 'With `ETag: "<version>"`.' })
+  @ApiErrors()
   get(@Ctx() ctx: RequestContext, @Param('templateId') templateId: string) {
     return this.templates.get(ctx, templateId);
   }
@@ -69,6 +70,7 @@ export class SessionTemplatesController {
   @Get(':templateId/stats')
   @ApiOperation({ summary: 'Sessions made from the template, and their average active time per section' })
   @ApiOkResponse({ type: TemplateStatsView })
+  @ApiErrors()
   stats(@Ctx() ctx: RequestContext, @Param('templateId') templateId: string) {
     return this.templates.stats(ctx, templateId);
   }
