@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CliError, runCli, singleArgument } from '../config/cli';
+import { RequestContext } from '../context/request-context';
 import { normalizeEmail } from './auth.dto';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordService } from './password.service';
 import { replacePassword } from './replace-password';
@@ -33,7 +34,8 @@ export async function setPassword(ds: DataSource, rawEmail: string, password: st
   const user = await ds.getRepository(User).findOne({ where: { email }, select: { id: true, isActive: true } });
   if (!user) throw new CliError(`No account with the email ${email}.`);
   const passwordHash = await new PasswordService().hash(password);
-  const { endedLogins } = await ds.transaction((m) => replacePassword(m, user.id, passwordHash, null));
+  const cli = RequestContext.anonymous('user:set-password');
+  const { endedLogins } = await ds.transaction((m) => replacePassword(cli.withManager(m), user.id, passwordHash, null));
   return { email, isActive: user.isActive, endedLogins };
 }
 

@@ -2,6 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { dialectOf } from '../database/dialect';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -54,11 +55,11 @@ export async function paginate<T extends ObjectLiteral>(
   page: PageQuery,
 ): Promise<Page<T>> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-  const isPostgres = qb.connection.options.type === 'postgres';
-  const createdText = isPostgres ? `CAST(${alias}.created_at AS text)` : `${alias}.created_at`;
+  const dialect = dialectOf(qb.connection);
+  const createdText = dialect.timestampText(`${alias}.created_at`);
   if (page.cursor) {
     const key = decodeCursor(page.cursor);
-    const created = isPostgres ? 'CAST(:__cc AS timestamptz)' : ':__cc';
+    const created = dialect.timestampFromText(':__cc');
     qb.andWhere(`(${alias}.created_at > ${created} OR (${alias}.created_at = ${created} AND ${alias}.id > :__ci))`, {
       __cc: key.c,
       __ci: key.i,
