@@ -37,8 +37,17 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   linkId: 'practice_session_goals',
 };
 
-/** Valid bodies for write routes with child ids, so that a 404 cannot hide behind a 400. */
-const SAMPLE_BODIES: Record<string, unknown> = {};
+/**
+ * Bodies for write routes that take ids, built from the ids they are given: otherwise valid,
+ * so that a 404 cannot hide behind a 400. The matrix sends them with another root's ids, in
+ * the path and in the body, and expects 404 (or 400 for an id the body names) and nothing
+ * written in either root.
+ */
+type SampleBody = (ids: Record<string, string>) => unknown;
+const SAMPLE_BODIES: Record<string, SampleBody> = {};
+
+/** Write routes under a root whose bodies carry no ids, each a deliberate decision. */
+const BODY_WITHOUT_IDS = new Set(['PATCH /api/roots/:rootId', 'POST /api/roots/:rootId/restore']);
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
 
@@ -150,7 +159,8 @@ describeDb('isolation matrix', () => {
     for (const r of routes()) {
       const key = `${r.method} ${r.url}`;
       if (PUBLIC_ROUTES.has(key)) continue;
-      const body = SAMPLE_BODIES[key] ?? {};
+      const aIds = paramIds(a.seeded, a.seeded.root);
+      const body = SAMPLE_BODIES[key]?.(aIds) ?? {};
       if (r.url.startsWith('/api/admin')) {
         const res = await call(t, r.method, fill(r.url, paramIds(a.seeded, a.seeded.root, a.userId)), b.token, body);
         expect({ key, status: res.statusCode }).toEqual({ key, status: 403 });
@@ -164,6 +174,9 @@ describeDb('isolation matrix', () => {
         checked++;
         continue;
       }
+      if (['POST', 'PUT', 'PATCH'].includes(r.method) && !(key in SAMPLE_BODIES) && !BODY_WITHOUT_IDS.has(key)) {
+        throw new Error(`${key} takes a body: add it to SAMPLE_BODIES (with ids of the root it is given) or to BODY_WITHOUT_IDS`);
+      }
       const foreign = await call(t, r.method, fill(r.url, paramIds(a.seeded, a.seeded.root)), b.token, body);
       const unknown = await call(t, r.method, fill(r.url, paramIds(a.seeded, unknownRoot)), b.token, body);
       expect({ key, status: foreign.statusCode }).toEqual({ key, status: 404 });
@@ -172,9 +185,18 @@ describeDb('isolation matrix', () => {
         if (r.method !== 'GET' && r.method !== 'DELETE' && !(key in SAMPLE_BODIES)) {
           throw new Error(`${key} needs a valid body in SAMPLE_BODIES so that its 404 is not a 400`);
         }
-        // B's own root, A's child ids: the guard passes, the scoped layer must still say 404.
+        // B's own root, A's child ids: the root is admitted, the scoped layer must still say 404.
         const mixed = await call(t, r.method, fill(r.url, paramIds(a.seeded, b.seeded.root)), b.token, body);
         expect({ key, status: mixed.statusCode }).toEqual({ key, status: 404 });
+      }
+      const sample = SAMPLE_BODIES[key];
+      if (sample) {
+        // B's own root and B's own ids in the path, A's ids in the body: refused, nothing written in B.
+        const beforeB = await snapshotRoot(t.db.dataSource, b.seeded.root);
+        const own = paramIds(b.seeded, b.seeded.root);
+        const res = await call(t, r.method, fill(r.url, own), b.token, sample(aIds));
+        expect({ key, status: [400, 404].includes(res.statusCode) }).toEqual({ key, status: true });
+        expect({ key, unchanged: (await snapshotRoot(t.db.dataSource, b.seeded.root)) === beforeB }).toEqual({ key, unchanged: true });
       }
       checked++;
     }
