@@ -93,3 +93,21 @@ export async function copyTable(a: Adoption, spec: TableSpec): Promise<TableCoun
   }
   return reconcile(a, { table: spec.legacy, target: spec.target, before, kept, quarantined });
 }
+
+/**
+ * A reference the copy clears (`lookup`, a subquery over alias s, finds nothing in the row's
+ * root): each kept row that loses one is listed in the report's repairs.
+ */
+export async function reportClearedReferences(
+  a: Adoption,
+  table: string,
+  col: string,
+  noun: string,
+  rows: { joins: string; lookup: string; where?: string },
+): Promise<void> {
+  const cleared = await a.sql<Record<string, string>>(
+    `SELECT s.id, s.${col} FROM ${a.L(table)} s ${rows.joins}
+     WHERE s.${col} IS NOT NULL AND ${rows.where ? `${rows.where} AND ` : ''}${rows.lookup} IS NULL`,
+  );
+  for (const x of cleared) a.report.repairs.push({ table, id: x.id, what: `${col} ${x[col]} names no ${noun} of its root: cleared` });
+}

@@ -1,5 +1,5 @@
 import { Adoption } from '../adoption';
-import { audit, copyTable } from '../copy';
+import { audit, copyTable, reportClearedReferences } from '../copy';
 import { boolReasons, idReasons, intReasons, tsReasons } from '../reasons';
 import { boolExpr, intExpr } from '../values';
 import { rootOwned } from './goal-tree';
@@ -24,10 +24,7 @@ export async function adoptActivityDefinitions(a: Adoption): Promise<void> {
     ? `(SELECT ag.id FROM activity_groups ag WHERE ag.id = s.group_id AND ag.root_id = r.root_id)`
     : 'NULL';
   if (group !== 'NULL') {
-    const cleared = await a.sql<{ id: string; group_id: string }>(
-      `SELECT s.id, s.group_id FROM ${a.L(T)} s ${root.joins} WHERE s.group_id IS NOT NULL AND r.root_id IS NOT NULL AND ${group} IS NULL`,
-    );
-    for (const x of cleared) a.report.repairs.push({ table: T, id: x.id, what: `group_id ${x.group_id} names no group of its root: cleared` });
+    await reportClearedReferences(a, T, 'group_id', 'group', { joins: root.joins, lookup: group, where: 'r.root_id IS NOT NULL' });
   }
   await copyTable(a, {
     legacy: T,

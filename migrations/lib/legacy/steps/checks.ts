@@ -3,7 +3,7 @@ import { printReport } from '../report';
 import { q } from '../values';
 import { TARGET_TABLES } from './indexes';
 
-export const TENANT_TABLES = TARGET_TABLES.filter((t) => t !== 'users' && t !== 'legacy_quarantine');
+const TENANT_TABLES = TARGET_TABLES.filter((t) => t !== 'users' && t !== 'legacy_quarantine');
 
 /** What the report says about the result: root_id everywhere, the index count, the quarantined rows. */
 export async function checkResult(a: Adoption): Promise<void> {

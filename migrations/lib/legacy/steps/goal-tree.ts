@@ -3,7 +3,7 @@ import { quarantine, quarantineFailing } from '../copy';
 import { boolReasons, caseOf, idReasons, intReasons, jsonReasons, Reason, tsReasons } from '../reasons';
 import { intExpr, tsExpr } from '../values';
 
-export const GOAL_TYPES = [
+const GOAL_TYPES = [
   'UltimateGoal', 'LongTermGoal', 'MidTermGoal', 'ShortTermGoal', 'PracticeSession', 'ImmediateGoal', 'MicroGoal', 'NanoGoal',
 ];
 

@@ -1,5 +1,5 @@
 import { Adoption } from '../adoption';
-import { audit, Column, reconcile } from '../copy';
+import { audit, Column, reconcile, reportClearedReferences } from '../copy';
 import { boolExpr, intExpr, jsonExpr, q, tsExpr } from '../values';
 
 /**
@@ -27,11 +27,10 @@ export async function adoptGoals(a: Adoption): Promise<void> {
     ['attributes', jsonExpr(a.c(T, 'attributes'))],
   ]);
   if (a.has(T, 'template_id')) {
-    const cleared = await a.sql<{ id: string; template_id: string }>(
-      `SELECT s.id, s.template_id FROM ${a.L(T)} s JOIN _groot r ON r.src = 'goals' AND r.id = s.id
-       WHERE s.template_id IS NOT NULL AND ${template('s.template_id')} IS NULL`,
-    );
-    for (const x of cleared) a.report.repairs.push({ table: T, id: x.id, what: `template_id ${x.template_id} names no template of its root: cleared` });
+    await reportClearedReferences(a, T, 'template_id', 'template', {
+      joins: `JOIN _groot r ON r.src = 'goals' AND r.id = s.id`,
+      lookup: template('s.template_id'),
+    });
   }
   if (a.has('practice_sessions')) {
     const P = 'practice_sessions';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Adoption } from '../adoption';
 
-export const PLACEHOLDER_OWNER_EMAIL = 'legacy-owner@fractal-goals.invalid';
+const PLACEHOLDER_OWNER_EMAIL = 'legacy-owner@fractal-goals.invalid';
 
 /** The legacy roots' owner: LEGACY_OWNER_EMAIL (created when missing), else a disabled placeholder. */
 export async function assignOwner(a: Adoption): Promise<void> {

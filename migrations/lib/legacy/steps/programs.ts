@@ -1,5 +1,5 @@
 import { Adoption } from '../adoption';
-import { audit, copyTable } from '../copy';
+import { audit, copyTable, reportClearedReferences } from '../copy';
 import { boolReasons, idReasons, intReasons, jsonReasons, tsReasons } from '../reasons';
 import { boolExpr, dateBad, dateExpr, intExpr, jsonExpr, tsExpr } from '../values';
 import { rootOwned } from './goal-tree';
@@ -108,11 +108,7 @@ async function scheduledSessions(a: Adoption): Promise<void> {
     ? `(SELECT t.id FROM session_templates t WHERE t.id = s.session_template_id AND t.root_id = d.root_id)`
     : 'NULL';
   if (template !== 'NULL') {
-    const cleared = await a.sql<{ id: string; session_template_id: string }>(
-      `SELECT s.id, s.session_template_id FROM ${a.L(T)} s JOIN program_days d ON d.id = s.day_id
-       WHERE s.session_template_id IS NOT NULL AND ${template} IS NULL`,
-    );
-    for (const x of cleared) a.report.repairs.push({ table: T, id: x.id, what: `session_template_id ${x.session_template_id} names no template of its root: cleared` });
+    await reportClearedReferences(a, T, 'session_template_id', 'template', { joins: `JOIN program_days d ON d.id = s.day_id`, lookup: template });
   }
   await copyTable(a, {
     legacy: T,
