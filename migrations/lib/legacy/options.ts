@@ -3,7 +3,7 @@ import type { AdoptionOutput, AdoptionReport } from './report';
 
 /**
  * What the caller of the migration runner may give the adoption (SafeRunOptions.adoption).
- * The runner puts it on the query runner it hands to every migration; nothing is read from
+ * The runner puts it on the query runner it hands to every migration; none of it comes from
  * module state or the environment, so two runs in one process cannot see each other's.
  */
 export interface AdoptionOptions extends Partial<AdoptionOutput> {
