@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataSource, Migration, QueryRunner } from 'typeorm';
 import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor';
+import { AdoptionOptions, handAdoptionOptions } from '../../migrations/lib/legacy/options';
 
 export interface SafeRunOptions {
   /** Run everything, print the SQL, then roll back. */
@@ -10,6 +11,8 @@ export interface SafeRunOptions {
   /** Where backups go; defaults to BACKUP_DIR or ./backups. */
   backupDir?: string;
   log?: (line: string) => void;
+  /** For the Flask-era adoption: where its report and progress go, tracing, the test hook. */
+  adoption?: AdoptionOptions;
 }
 
 export interface SafeRunResult {
@@ -248,6 +251,7 @@ export async function guardedMigration(
     const sink: string[] = [];
     const stopRecording = options.dryRun ? recordQueries(qr, sink) : () => undefined;
     await qr.startTransaction();
+    const takeBack = handAdoptionOptions(qr, options.adoption);
     try {
       if (!sqlite) await qr.query('SELECT pg_advisory_xact_lock($1)', [PG_LOCK_KEY]);
       if (kind === 'run') {
@@ -276,6 +280,7 @@ export async function guardedMigration(
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
+      takeBack();
       await restoreSettings();
       if (sqlite) await qr.query('PRAGMA foreign_keys = ON');
     }
