@@ -11,8 +11,8 @@ export interface AuditNote {
 /**
  * The one cross-tenant door, and it is explicit: only an admin passes (RequestContext.
  * requireAdmin, the one check of the role), and every pass writes an admin_audit_log row in the
- * request's unit of work, with the work it covers. On PostgreSQL the row-level-security bypass
- * is opened by fg_begin_admin_bypass(), which writes that row itself.
+ * request's unit of work, with the work it covers (Dialect.adminBypass: where row-level security
+ * applies, the bypass is opened by the function that writes that row).
  */
 @Injectable()
 export class AdminData {

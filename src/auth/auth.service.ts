@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { ACCOUNT_UNAVAILABLE } from '../context/bearer-auth.error';
 import { RequestContext } from '../context/request-context';
 import { AccountData, accountRepo } from '../database/account-data';
+import { constraintViolation } from '../database/dialect';
 import { RequestValidationError } from '../http/validation';
 import { INVALID_CREDENTIALS, INVALID_REFRESH } from './auth.errors';
 import { ChangePasswordDto, LoginDto, RegisterDto, UpdateMeDto } from './auth.dto';
@@ -15,15 +15,11 @@ import { toUserView, UserView } from './user.view';
 
 const EMAIL_TAKEN = 'An account with this email already exists.';
 
-function isUniqueViolation(err: unknown): boolean {
-  const code = err instanceof QueryFailedError ? (err.driverError as { code?: string } | undefined)?.code : undefined;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /**
  * Accounts and logins. The public routes (register, login, refresh, logout) open units of their
  * own through AccountData; the signed-in ones run in the request's unit of work. Password
- * hashing never runs inside a public route's unit: on SQLite that would hold every writer.
+ * hashing never runs inside a public route's unit: where writers are queued, it would hold them all.
  */
 @Injectable()
 export class AuthService {
@@ -46,7 +42,7 @@ export class AuthService {
       });
       return toUserView(saved);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictException(EMAIL_TAKEN);
+      if (constraintViolation(err) === 'unique') throw new ConflictException(EMAIL_TAKEN);
       throw err;
     }
   }

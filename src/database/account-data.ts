@@ -22,7 +22,7 @@ export class AccountData {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
   /**
-   * Writes of a public route, in a unit of their own (queued on SQLite, so that they never land
+   * Writes of a public route, in a unit of their own (queued on one connection, so that they never land
    * in another request's transaction). Inside a request's unit, they join it.
    */
   write<R>(ctx: RequestContext, fn: (ctx: RequestContext) => Promise<R>): Promise<R> {

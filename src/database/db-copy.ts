@@ -7,7 +7,7 @@ import { Client, types as pgTypes } from 'pg';
 import { MIGRATIONS } from '../../migrations';
 import { maskUrl } from '../config/env';
 import { SafeDataSource } from './data-source';
-import { assertSqliteFile } from './safe-migrations';
+import { assertSqliteFile } from './dialects/sqlite-migrations';
 
 /**
  * npm run db:copy -- --from data/goals.db --to postgres://…

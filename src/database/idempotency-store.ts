@@ -14,8 +14,8 @@ export type Claim = { mine: true; id: string } | { mine: false; row: Idempotency
 
 /**
  * The idempotency_keys table (bookkeeping, not an entity), per user, in the request's unit of
- * work, so that a key and the work it covers commit or roll back together. On PostgreSQL its
- * row-level security reads app.user_id, which the unit's opening statement set.
+ * work, so that a key and the work it covers commit or roll back together. Its row-level
+ * security, where the engine has it, reads app.user_id, which the unit's opening statement set.
  */
 @Injectable()
 export class IdempotencyStore {

@@ -36,8 +36,8 @@ export function parseIfMatch(header: string): '*' | string[] {
 /**
  * Optimistic concurrency for one route, in one line: `@Versioned(Goal, 'rootId')`.
  * Responses that carry a `version` get `ETag: "<version>"`. A write with If-Match runs only
- * if the row still has that version, else 412. The check locks the row (SELECT ... FOR UPDATE on
- * PostgreSQL; SQLite's writes are serialized) inside the request's transaction, so of two
+ * if the row still has that version, else 412. The check locks the row (Dialect.lockForUpdate: FOR
+ * UPDATE, or nothing where writers are serialized) inside the request's transaction, so of two
  * writes with the same If-Match exactly one wins, across instances. The row's version must
  * move on every update (TenantRepository.update() increments it).
  * It needs the request's unit of work, which every authenticated route has.

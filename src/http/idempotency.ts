@@ -25,7 +25,7 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  * header, the first request runs and its response is stored with the key, in the database and
  * in the same transaction as the work: a retry with the same key and the same body gets the
  * first response again (with `Idempotent-Replayed: true`) and changes nothing; the same key with
- * another body or path answers 422. On PostgreSQL a concurrent duplicate waits on the key's
+ * another body or path answers 422. With concurrent writers, a duplicate waits on the key's
  * unique index until the first commits, then replays it, on any instance. A request that fails
  * rolls its key back with its work, so it can be retried. Without the header: no change.
  * It runs in the request's unit of work: on any authenticated POST.

@@ -17,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * its root. The authentication guard only verified the token. Here, for reads and writes
  * alike, one unit of work opens (UnitOfWork.request), and its first statement admits the
  * account (live, active, the token's version) and checks that the root is a live root of that
- * user (Dialect.admission; on PostgreSQL fg_enter_root, which also sets the RLS scope). Then
+ * user (Dialect.admission; with row-level security, fg_enter_root, which also sets its scope). Then
  * the RequestContext is built, with the user, the root and the unit's manager, and the rest of
  * the route (pipes, interceptors, the handler) runs inside the unit.
  * A refused account is a 401 before any 404; an unknown, foreign, deleted or malformed root is

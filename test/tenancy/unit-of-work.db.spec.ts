@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../../src/auth/user.entity';
 import { dialectOf } from '../../src/database/dialect';
-import { sqliteConnection } from '../../src/database/driver-internals';
+import { sqliteConnection } from '../../src/database/dialects/driver-internals';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { register, signUp } from '../auth/helpers';
 import { createTestApp, describeDb, ENGINE, TestApp } from '../helpers/db';

@@ -53,3 +53,19 @@ export async function runPreparedPg(manager: EntityManager, text: string, values
   if (!name) pgNames.set(text, (name = `fg_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`));
   return (await client.query({ name, text, values })).rows;
 }
+
+const SECONDS_STAMP = /("(?:updated_at|deleted_at)") = CURRENT_TIMESTAMP\b/g;
+
+/**
+ * TypeORM's update() and QueryBuilder writes (soft delete included) stamp updated_at and
+ * deleted_at with CURRENT_TIMESTAMP, hard-coded (typeorm/typeorm#5002, #10139), which SQLite
+ * gives in whole seconds: an update within the second of an insert (whose default has
+ * milliseconds) moved updated_at backwards. The scoped layer sets both itself; this keeps the
+ * other writes (accounts, tokens) in milliseconds too, by rewriting the statement as it is
+ * prepared on the connection.
+ */
+export function keepMilliseconds(db: { prepare(sql: string): unknown }): void {
+  const prepare = db.prepare.bind(db);
+  const now = "strftime('%Y-%m-%d %H:%M:%f','now')";
+  db.prepare = (sql: string) => prepare(sql.includes('CURRENT_TIMESTAMP') ? sql.replace(SECONDS_STAMP, `$1 = ${now}`) : sql);
+}
