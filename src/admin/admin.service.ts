@@ -1,7 +1,11 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { endAllLogins } from '../auth/replace-password';
 import { User } from '../auth/user.entity';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env';
+import { migrationState } from '../database/safe-migrations';
 import { Goal } from '../goals/goal.entity';
 import { Page, PageQuery, paginate } from '../http/pagination';
 import { RequestContext } from '../tenancy/request-context';
@@ -31,7 +35,21 @@ const rootView = (g: Goal) => ({
 
 @Injectable()
 export class AdminService {
-  constructor(private readonly admin: AdminData) {}
+  constructor(
+    private readonly admin: AdminData,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** What /health no longer tells strangers: the engine, where the data is (password masked), the migrations. */
+  dbStatus(ctx: RequestContext) {
+    return this.admin.withoutRootScope(ctx, { action: 'db.status' }, async (m) => {
+      const { engine, display } = this.config.database;
+      const [row] = await m.query(engine === 'postgres' ? 'SHOW server_version' : 'SELECT sqlite_version() AS server_version');
+      const migrations = await migrationState(this.dataSource, m.queryRunner!);
+      return { environment: this.config.appEnv, engine, database: display, serverVersion: String(row.server_version), migrations };
+    });
+  }
 
   listUsers(ctx: RequestContext, page: PageQuery): Promise<Page<ReturnType<typeof userView>>> {
     return this.admin.withoutRootScope(ctx, { action: 'users.list' }, async (m) => {
