@@ -140,6 +140,9 @@ function trustProxyVar(env: NodeJS.ProcessEnv): false | string {
   );
 }
 
+/** scheme://host[:port]: a host name or an IP address, nothing else (no wildcard, path or credentials). */
+const ORIGIN = /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)(:\d{1,5})?$/i;
+
 function parseUrl(text: string): URL | undefined {
   try {
     return new URL(text);
@@ -163,7 +166,7 @@ function corsOriginsVar(env: NodeJS.ProcessEnv, appEnv: AppEnv): '*' | string[] 
     return '*';
   }
   return parts.map((part) => {
-    const url = /^https?:\/\/[^/?#@\s]+$/i.test(part) ? parseUrl(part) : undefined;
+    const url = ORIGIN.test(part) ? parseUrl(part) : undefined;
     if (!url) {
       throw new ConfigError(
         `Invalid CORS_ORIGINS entry ${JSON.stringify(part)}: an origin is http(s)://host[:port], without a path or a trailing slash (https://app.example.com).`,
