@@ -5,11 +5,14 @@ import type { FastifyServerOptions } from 'fastify';
 import { AppConfig } from '../config/env';
 
 /** What a JSON answer needs: nothing may load, nothing may frame it. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+const API_CSP_DIRECTIVES = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] };
+export const API_CSP = Object.entries(API_CSP_DIRECTIVES)
+  .map(([name, values]) => `${name} ${values.join(' ')}`)
+  .join('; ');
 
 export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'];
 export const CORS_EXPOSED_HEADERS = ['ETag', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'];
-export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
 /** Seconds a browser may reuse a preflight; short, so that a changed CORS_ORIGINS takes effect soon. */
 export const CORS_MAX_AGE_SECONDS = 600;
 
@@ -38,7 +41,7 @@ export function serverTimeouts(http: AppConfig['http']): Pick<FastifyServerOptio
  */
 export async function registerHttpHygiene(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
     // HSTS pins browsers to HTTPS for a year: only where the service is behind TLS.
