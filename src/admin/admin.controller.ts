@@ -39,6 +39,11 @@ export class AdminController {
     return this.admin.transferRoot(ctx, rootId, dto);
   }
 
+  @Get('db/status')
+  dbStatus(@Ctx() ctx: RequestContext) {
+    return this.admin.dbStatus(ctx);
+  }
+
   @Get('audit')
   listAudit(@Ctx() ctx: RequestContext, @Query() page: PageQuery) {
     return this.admin.listAudit(ctx, page);

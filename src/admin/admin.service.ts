@@ -1,8 +1,12 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { RequestContext } from '../context/request-context';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { endAllLogins } from '../auth/replace-password';
 import { User } from '../auth/user.entity';
 import { toAdminUserView } from '../auth/user.view';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env';
+import { RequestContext } from '../context/request-context';
+import { dialectOf } from '../database/dialect';
+import { migrationState } from '../database/safe-migrations';
 import { Goal } from '../goals/goal.entity';
 import { toAdminRootView } from '../goals/goal.view';
 import { Page, PageQuery, paginate } from '../http/pagination';
@@ -17,7 +21,19 @@ export class AdminService {
   constructor(
     private readonly admin: AdminData,
     private readonly tenantData: TenantData,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** What /health no longer tells strangers: the engine, where the data is (password masked), the migrations. */
+  dbStatus(ctx: RequestContext) {
+    return this.admin.withoutRootScope(ctx, { action: 'db.status' }, async (c) => {
+      const m = c.requireManager();
+      const { engine, display } = this.config.database;
+      const [row] = await m.query(dialectOf(m.connection).serverVersion);
+      const migrations = await migrationState(m.connection, m.queryRunner!);
+      return { environment: this.config.appEnv, engine, database: display, serverVersion: String(row.server_version), migrations };
+    });
+  }
 
   listUsers(ctx: RequestContext, page: PageQuery): Promise<Page<ReturnType<typeof toAdminUserView>>> {
     return this.admin.withoutRootScope(ctx, { action: 'users.list' }, async (c) => {

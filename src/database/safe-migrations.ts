@@ -131,6 +131,23 @@ export async function migrationStatus(ds: DataSource): Promise<MigrationStatus[]
   }
 }
 
+export interface MigrationState {
+  /** In the order they ran, including any this code does not know (a newer version ran them). */
+  applied: string[];
+  /** Known to this code and not yet run. */
+  pending: string[];
+}
+
+/** What has run and what is pending, through the caller's runner (its transaction); reads only. */
+export async function migrationState(ds: DataSource, qr: QueryRunner): Promise<MigrationState> {
+  const applied: string[] = (await qr.hasTable('migrations'))
+    ? (await qr.query(`SELECT name FROM "migrations" ORDER BY "timestamp", "id"`)).map((r: { name: string }) => r.name)
+    : [];
+  const ran = new Set(applied);
+  const pending = ds.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !ran.has(name));
+  return { applied, pending };
+}
+
 /** Pending migrations, computed without creating the migrations table outside the transaction. */
 async function pendingWithoutSideEffects(ds: DataSource, qr: QueryRunner): Promise<Migration[]> {
   const hasTable = await qr.hasTable('migrations');

@@ -113,7 +113,7 @@ export function projectCopy(): { dir: string; remove(): void } {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(APP_ENV|DB_ENGINE|DATABASE_|JWT_|PORT$|HOST$|BACKUP_DIR$|MIGRATION_DRY_RUN$|NODE_ENV$|LOG_LEVEL$|npm_)/.test(key)) delete env[key];
+    if (/^(APP_ENV|DB_ENGINE|DATABASE_|JWT_|PORT$|HOST$|BACKUP_DIR$|MIGRATION_DRY_RUN$|NODE_ENV$|LOG_LEVEL$|CORS_ORIGINS$|HTTP_\w+_TIMEOUT_MS$|npm_)/.test(key)) delete env[key];
   }
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

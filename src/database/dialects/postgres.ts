@@ -9,6 +9,7 @@ const PG_CONSTRAINTS: Record<string, ConstraintKind> = { '23505': 'unique', '235
 export const postgresDialect: Dialect = {
   engine: 'postgres',
   migrations: postgresMigrations,
+  serverVersion: 'SHOW server_version',
   constraintOf: (code) => PG_CONSTRAINTS[code],
   connectionOptions: (url, pg) => ({
     type: 'postgres',

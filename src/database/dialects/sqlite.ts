@@ -28,6 +28,7 @@ async function openReader(dataSource: DataSource): Promise<DataSource | undefine
 export const sqliteDialect: Dialect = {
   engine: 'sqlite',
   migrations: sqliteMigrations,
+  serverVersion: 'SELECT sqlite_version() AS server_version',
   constraintOf: (code) =>
     code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
       ? 'unique'

@@ -90,6 +90,8 @@ export interface Dialect {
    */
   adminBypass(note: AuditNote): Statement;
   readonly migrations: MigrationEngine;
+  /** A query answering the engine's version as `server_version`. */
+  readonly serverVersion: string;
   /** The kind of constraint a driver error broke, if it is one that input can cause. */
   constraintOf(code: string): ConstraintKind | undefined;
   /** The engine's own DataSource options, for a database at `location` (a file or a URL). */
