@@ -1,12 +1,9 @@
-import { Controller, Get, HttpException, Inject, Logger, Res } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { HealthCheckService, TypeOrmHealthIndicator, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, Inject, Logger, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
-import { pendingMigrationNames } from '../database/safe-migrations';
+import { DatabaseHealth } from '../database/database-health';
 
 export interface HealthAnswer {
   status: 'ok' | 'error';
@@ -25,10 +22,7 @@ export class HealthController {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
-    private readonly indicator: HealthIndicatorService,
+    private readonly database: DatabaseHealth,
   ) {}
 
   /** Liveness: the process answers. */
@@ -40,21 +34,10 @@ export class HealthController {
   /** Readiness: the database answers and no migration is pending. Why not is logged, not answered. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthAnswer> {
-    try {
-      await this.health.check([
-        () => this.db.pingCheck('database', { connection: this.dataSource, timeout: 3000 }),
-        async () => {
-          const check = this.indicator.check('migrations');
-          const pending = await pendingMigrationNames(this.dataSource);
-          return pending.length === 0 ? check.up({ pending: 0 }) : check.down({ pending });
-        },
-      ]);
-      return { status: 'ok', environment: this.config.appEnv };
-    } catch (err) {
-      const reason = err instanceof HttpException ? JSON.stringify(err.getResponse()) : err instanceof Error ? err.message : String(err);
-      this.logger.warn(`Not ready: ${reason}`);
-      reply.status(503);
-      return { status: 'error', environment: this.config.appEnv };
-    }
+    const reason = await this.database.notReady();
+    if (!reason) return { status: 'ok', environment: this.config.appEnv };
+    this.logger.warn(`Not ready: ${reason}`);
+    reply.status(503);
+    return { status: 'error', environment: this.config.appEnv };
   }
 }
