@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { readNewPassword, setPassword } from '../../src/auth/set-password';
+import { setPassword, SetPasswordRefused } from '../../src/auth/set-password.service';
+import { readNewPassword } from '../../src/cli/lib/read-password';
 import { User } from '../../src/auth/user.entity';
-import { CliError } from '../../src/config/cli';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
 import { login, me, PASSWORD, register } from './helpers';
 
@@ -42,7 +42,7 @@ describeDb('user:set-password', () => {
   it('refuses a password outside the length rules, or an unknown email, and changes nothing', async () => {
     await register(t.app, 'carol@example.com');
     const before = await hashOf('carol@example.com');
-    await expect(setPassword(t.db.dataSource, 'carol@example.com', 'short')).rejects.toThrow(new CliError('The password must be at least 10 characters long.'));
+    await expect(setPassword(t.db.dataSource, 'carol@example.com', 'short')).rejects.toThrow(new SetPasswordRefused('The password must be at least 10 characters long.'));
     await expect(setPassword(t.db.dataSource, 'carol@example.com', 'x'.repeat(257))).rejects.toThrow(/at most 256 characters/);
     await expect(setPassword(t.db.dataSource, 'nobody@example.com', NEW_PASSWORD)).rejects.toThrow('No account with the email nobody@example.com.');
     expect(await hashOf('carol@example.com')).toBe(before);
