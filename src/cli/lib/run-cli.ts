@@ -1,16 +1,18 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { createDataSource } from '../database/data-source';
-import { ConfigError, describeTarget, loadConfig } from './env';
+import { ConfigError, describeTarget, loadConfig } from '../../config/env';
+import { createDataSource, SafeDataSource } from '../../database/data-source';
 
 /** A refusal a server-side command reports in one line, with exit code 1 and no stack. */
 export class CliError extends Error {}
 
+type ErrorClass = new (...args: never[]) => Error;
+
 /**
  * Runs a server-side command against the environment's database: says which database it
  * touches, and always closes it. A configuration problem exits with 2, a refusal with 1.
+ * `refusals` are the service's own refusal errors, reported in one line like a CliError.
  */
-export async function runCli(command: string, fn: (ds: DataSource) => Promise<void>): Promise<void> {
+export async function runCli(command: string, fn: (ds: SafeDataSource) => Promise<void>, refusals: ErrorClass[] = []): Promise<void> {
   try {
     let config;
     try {
@@ -33,7 +35,8 @@ export async function runCli(command: string, fn: (ds: DataSource) => Promise<vo
     }
   } catch (err) {
     // A refusal is one line; anything unexpected keeps its stack.
-    console.error(err instanceof CliError ? err.message : err);
+    const refused = err instanceof CliError || refusals.some((r) => err instanceof r);
+    console.error(refused ? (err as Error).message : err);
     process.exitCode = 1;
   }
 }
