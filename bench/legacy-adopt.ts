@@ -6,14 +6,15 @@
  *   npx ts-node --transpile-only bench/legacy-adopt.ts /tmp/fg-legacy-bench.db
  *
  * The source file is copied first, so the benchmark can be run again on the same input
- * (KEEP=1 keeps the adopted copy and prints its path).
+ * (KEEP=1 keeps the adopted copy and prints its path). FG_ADOPT_TRACE=1 prints each of the
+ * adoption's statements with its seconds, to stderr.
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lastAdoptionReport } from '../migrations/lib/legacy/report';
+import { AdoptionReport } from '../migrations/lib/legacy/report';
 import { loadConfig } from '../src/config/env';
 import { createDataSource } from '../src/database/data-source';
 
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     const at = () => (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1).padStart(6);
     // Each line of the runner's own account, stamped with the seconds since the start.
-    ds.safeRunOptions = { backupDir: path.join(dir, 'backups'), log: (line) => console.log(`[${at()} s] ${line}`) };
+    let report: AdoptionReport | undefined;
+    ds.safeRunOptions = {
+      backupDir: path.join(dir, 'backups'),
+      log: (line) => console.log(`[${at()} s] ${line}`),
+      adoption: { onReport: (r) => (report = r), trace: process.env.FG_ADOPT_TRACE === '1' ? trace : undefined },
+    };
     await ds.initialize();
     await ds.runMigrations();
     console.log(`[${at()} s] committed`);
@@ -40,7 +46,6 @@ async function main(): Promise<void> {
     // ru_maxrss is the kernel's own peak for this process (KiB on Linux).
     const maxRss = process.resourceUsage().maxRSS * 1024;
     const peaks = await memory.stop();
-    const report = lastAdoptionReport();
     console.log('');
     console.log(`Adopted ${source} (${(fs.statSync(source).size / 1e6).toFixed(0)} MB)`);
     console.log(`  migration:run total (open, backup, all migrations, checks, commit): ${seconds.toFixed(1)} s`);
@@ -52,6 +57,10 @@ async function main(): Promise<void> {
     if (process.env.KEEP === '1') console.log(`Kept the adopted file: ${file}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function trace(sql: string, seconds: number): void {
+  process.stderr.write(`[adopt trace] ${seconds.toFixed(2)} s ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
 }
 
 /**

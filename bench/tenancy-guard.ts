@@ -1,11 +1,13 @@
 /**
- * What the authentication guard, the tenant guard and the request context cost.
+ * What the authentication guard and the request's unit of work cost.
  *
  * Two server processes serve the same app on the same kind of database. In one, GET
- * /api/roots/:rootId runs as in production: the token is verified, the user loaded, the root
- * resolved to its owner and the context built. In the other, both guards are replaced by a stub
- * that puts a ready-made context on the request, and nothing else changes. autocannon (in this
- * process, so that it shares neither server's event loop) loads them in alternating rounds.
+ * /api/roots/:rootId runs as in production: the token is verified, the unit of work opened
+ * (a transaction on PostgreSQL, the read connection on SQLite), the account admitted and the
+ * root checked in its first statement, and the context built. In the other, the guard and the
+ * unit of work are replaced by a stub that puts a ready-made context (with the data source's
+ * own manager) on the request, and nothing else changes. autocannon (in this process, so that
+ * it shares neither server's event loop) loads them in alternating rounds.
  *
  *   npx ts-node --transpile-only bench/tenancy-guard.ts                        # SQLite
  *   DB_ENGINE=postgres npx ts-node --transpile-only bench/tenancy-guard.ts     # PostgreSQL
@@ -13,27 +15,25 @@
  */
 import 'reflect-metadata';
 import { createApp } from '../src/app.factory';
+import { DataSource } from 'typeorm';
 import { AuthGuard } from '../src/auth/auth.guard';
-import { CONTEXT_KEY, RequestContext, USER_KEY } from '../src/tenancy/request-context';
-import { TenantGuard } from '../src/tenancy/tenant.guard';
+import { CONTEXT_KEY, RequestContext } from '../src/context/request-context';
+import { RequestUnitInterceptor } from '../src/tenancy/request-unit.interceptor';
 import { createMigratedDatabase } from '../test/helpers/db';
 import { alternate, benchOptions, postJson, report, startChild } from './lib';
 
 type Mode = 'guarded' | 'unguarded';
 const PASSWORD = 'bench password 123';
 
-/** The unguarded server: the guards hand over the context the real ones would have built. */
-function stubGuards(user: { id: string; email: string; role: 'user' }): void {
-  AuthGuard.prototype.canActivate = async function (context) {
-    const request = context.switchToHttp().getRequest();
-    request[USER_KEY] = user;
-    request[CONTEXT_KEY] = RequestContext.forUser(String(request.id), user);
+/** The unguarded server: the stubs hand over the context the real pipeline would have built. */
+function stubPipeline(user: { id: string; email: string; role: 'user' }, dataSource: DataSource): void {
+  AuthGuard.prototype.canActivate = function () {
     return true;
   };
-  TenantGuard.prototype.canActivate = async function (context) {
+  RequestUnitInterceptor.prototype.intercept = function (context, next) {
     const request = context.switchToHttp().getRequest();
-    request[CONTEXT_KEY] = (request[CONTEXT_KEY] as RequestContext).withRoot(request.params.rootId);
-    return true;
+    request[CONTEXT_KEY] = RequestContext.forUser(String(request.id), user).withRoot(request.params.rootId).withManager(dataSource.manager);
+    return next.handle();
   };
 }
 
@@ -48,9 +48,9 @@ async function serve(mode: Mode): Promise<void> {
   const root = await post('/api/roots', { name: 'Bench root' }, accessToken);
   if (mode === 'unguarded') {
     await app.close();
-    stubGuards({ id: user.id, email: user.email, role: 'user' });
     const dataSource = db.newDataSource();
     await dataSource.initialize();
+    stubPipeline({ id: user.id, email: user.email, role: 'user' }, dataSource);
     app = await createApp({ config: db.config, dataSource });
     await app.listen({ port: 0, host: '127.0.0.1' });
   }
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       options,
     );
     console.log(`engine=${process.env.DB_ENGINE === 'postgres' ? 'postgres' : 'sqlite'} connections=${options.connections} rounds=${options.rounds}x${options.seconds}s`);
-    report(results, 'the guards and the context');
+    report(results, 'the guard and the unit of work');
   } finally {
     guarded.child.send('stop');
     unguarded.child.send('stop');

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
 import { ErrorFilter } from './http/error.filter';
+import { registerHttpHygiene, serverTimeouts } from './http/hygiene';
 import { requestIdFor } from './http/logging';
 import { serveOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
@@ -16,7 +17,7 @@ export interface AppOptions {
   dataSource: SafeDataSource;
   /** Extra modules, for benchmarks and tests only. */
   imports?: DynamicModule['imports'];
-  /** Serve the OpenAPI document at /docs/openapi.json. */
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json and /docs/openapi.json. */
   openApi?: boolean;
   /** Where request logs go instead of stdout (tests read them). */
   logDestination?: NodeJS.WritableStream;
@@ -42,6 +43,7 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
     routerOptions: { maxParamLength: 200 },
     genReqId: requestIdFor,
     trustProxy: config.trustProxy,
+    ...serverTimeouts(config.http),
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -59,6 +61,7 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  await registerHttpHygiene(app, config);
   if (openApi) serveOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -10,6 +10,8 @@ import { DatabaseModule } from './database/database.module';
 import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './http/logging';
+import { TemplateUsageModule } from './programs/template-usage.module';
+import { PracticeRecordsModule } from './sessions/practice-records.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -33,6 +35,8 @@ export class AppModule {
         GoalsModule,
         ActivitiesModule,
         TemplatesModule,
+        PracticeRecordsModule,
+        TemplateUsageModule,
         AdminModule,
         ...extra,
       ],

@@ -15,11 +15,13 @@ async function main(): Promise<void> {
   console.log(`Fractal Goals API: ${describeTarget(config)}`);
   // Loaded only once the configuration is known to be valid: a bad APP_ENV fails at once.
   const { createDataSource } = await import('./database/data-source');
-  const { migrateBeforeStart } = await import('./database/migrate');
+  const { describeMigrations, migrateBeforeStart } = await import('./database/migrate');
   const { createApp } = await import('./app.factory');
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   await migrateBeforeStart(config, dataSource);
+  // /health tells strangers nothing about the database: the operator reads it here (and admins at /api/admin/db/status).
+  console.log(await describeMigrations(dataSource));
   const app = await createApp({ config, dataSource, openApi: true });
   await app.listen({ port: config.port, host: process.env.HOST || '127.0.0.1' });
   console.log(`Listening on ${await app.getUrl()}`);

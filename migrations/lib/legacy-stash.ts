@@ -21,9 +21,15 @@ export const LEGACY_TABLES = [
 
 export const LEGACY_PREFIX = 'legacy_';
 
-/** How many indexes the Flask-era file had, counted just before they were dropped (shape detection reads it). */
-let lastIndexCount: number | undefined;
-export const stashedIndexCount = (): number | undefined => lastIndexCount;
+/**
+ * How many indexes the Flask-era file had, counted just before they were dropped (shape
+ * detection reads it). It travels on the query runner, from InitialSchema to AdoptLegacy.
+ */
+const INDEX_COUNT = 'legacyIndexCount';
+export const stashedIndexCount = (queryRunner: QueryRunner): number | undefined => queryRunner.data?.[INDEX_COUNT];
+const rememberIndexCount = (queryRunner: QueryRunner, n: number | undefined) => {
+  queryRunner.data = { ...queryRunner.data, [INDEX_COUNT]: n };
+};
 
 /**
  * A Flask-era SQLite file has a goals table but no record of our migrations. Its tables are
@@ -31,7 +37,7 @@ export const stashedIndexCount = (): number | undefined => lastIndexCount;
  * the fresh schema can be created beside them and the adoption can copy the rows over.
  */
 export async function moveLegacyTablesAside(queryRunner: QueryRunner): Promise<string[]> {
-  lastIndexCount = undefined;
+  rememberIndexCount(queryRunner, undefined);
   if (engineOf(queryRunner) !== 'sqlite') return [];
   const rows: { name: string }[] = await queryRunner.query(
     `SELECT name FROM sqlite_master WHERE type = 'table'`,
@@ -42,7 +48,7 @@ export async function moveLegacyTablesAside(queryRunner: QueryRunner): Promise<s
   const counted: { n: number }[] = await queryRunner.query(
     `SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`,
   );
-  lastIndexCount = counted[0].n;
+  rememberIndexCount(queryRunner, counted[0].n);
   for (const name of LEGACY_TABLES) {
     if (!present.has(name)) continue;
     const indexes: { name: string }[] = await queryRunner.query(

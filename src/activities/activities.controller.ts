@@ -4,24 +4,19 @@ import { ApiErrors, ApiIdempotencyKey, ApiIfMatch, ApiTenant, PageOf } from '../
 import { Versioned } from '../http/etag';
 import { Idempotent } from '../http/idempotency';
 import { PageQuery } from '../http/pagination';
-import { Ctx } from '../tenancy/ctx.decorator';
-import { RequestContext } from '../tenancy/request-context';
-import { TenantRoute } from '../tenancy/route.decorators';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
 import { ActivitiesService } from './activities.service';
 import { ActivityDefinition } from './activity-definition.entity';
-import { ActivityHistoryService, HistoryEntryView } from './activity-history.service';
+import { HistoryEntryView } from './activity-history.view';
 import { ActivityView } from './activity.view';
 import { ActivityListQuery, CreateActivityDto, UpdateActivityDto } from './dto/activity.dto';
 
 @ApiTags('activities')
 @ApiTenant()
-@TenantRoute()
 @Controller('api/roots/:rootId/activities')
 export class ActivitiesController {
-  constructor(
-    private readonly activities: ActivitiesService,
-    private readonly history: ActivityHistoryService,
-  ) {}
+  constructor(private readonly activities: ActivitiesService) {}
 
   @Get()
   @ApiOperation({ summary: 'The live activities of this root, with their metrics and splits' })
@@ -75,6 +70,6 @@ export class ActivitiesController {
   @ApiOkResponse({ type: PageOf(HistoryEntryView) })
   @ApiErrors(400)
   historyOf(@Ctx() ctx: RequestContext, @Param('activityId') activityId: string, @Query() page: PageQuery) {
-    return this.history.history(ctx, activityId, page);
+    return this.activities.history(ctx, activityId, page);
   }
 }

@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { isId } from '../http/ids';
-import { Page, paginate } from '../http/pagination';
-import { MetricValue } from '../sessions/metric-value.entity';
-import { RequestContext } from '../tenancy/request-context';
+import { Page, PageQuery, paginate } from '../http/pagination';
+import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityDefinition } from './activity-definition.entity';
 import { ActivityGroupsService } from './activity-groups.service';
+import { HistoryEntryView } from './activity-history.view';
 import { ActivityView, toActivityView } from './activity.view';
 import { reconcileParts } from './definition-parts';
 import { ActivityListQuery, CreateActivityDto, MetricDto, NewMetricDto, SplitDto, UpdateActivityDto } from './dto/activity.dto';
 import { GoalActivity } from './goal-activity.entity';
 import { MetricDefinition } from './metric-definition.entity';
+import { PracticeRecords } from './practice-records';
 import { conflict, invalid, missingReference, notFound } from './references';
 import { SplitDefinition } from './split-definition.entity';
 
@@ -38,6 +39,7 @@ export class ActivitiesService {
   constructor(
     private readonly tenantData: TenantData,
     private readonly groups: ActivityGroupsService,
+    private readonly records: PracticeRecords,
   ) {}
 
   private get activities() {
@@ -137,7 +139,7 @@ export class ActivitiesService {
         current: metrics,
         desired: dto.metrics,
         columns: metricColumns,
-        withValues: (ids) => this.metricsWithValues(ctx, ids),
+        withValues: (ids) => this.records.metricsWithValues(ctx, ids),
         deletionId,
       });
     }
@@ -150,7 +152,10 @@ export class ActivitiesService {
         current: splits,
         desired: dto.splits as SplitDto[],
         columns: splitColumns,
-        withValues: (ids) => this.splitsWithValues(ctx, id, ids),
+        withValues: async (ids) => {
+          const everyMetric = await this.metrics.find(ctx, { where: { activityId: id }, withDeleted: true });
+          return this.records.splitsWithValues(ctx, everyMetric.map((m) => m.id), ids);
+        },
         deletionId,
       });
     }
@@ -169,6 +174,12 @@ export class ActivitiesService {
     const links = await this.tenantData.repo(GoalActivity).find(ctx, { where: { activityId: id } });
     await this.tenantData.repo(GoalActivity).softDelete(ctx, links.map((l) => l.id), deletionId);
     await this.activities.softDelete(ctx, [id], deletionId);
+  }
+
+  /** Its instances, newest first, with their sessions and values (answered by src/sessions). */
+  async history(ctx: RequestContext, id: string, page: PageQuery): Promise<Page<HistoryEntryView>> {
+    await this.load(ctx, id);
+    return this.records.history(ctx, id, page);
   }
 
   /** Live activities of this root named in a body field (`field.i` on a miss), in the order asked. */
@@ -208,37 +219,6 @@ export class ActivitiesService {
 
   private async splitsOf(ctx: RequestContext, activityIds: string[]): Promise<SplitDefinition[]> {
     return activityIds.length === 0 ? [] : this.splits.find(ctx, { where: { activityId: In(activityIds) } });
-  }
-
-  /** Which of these metrics any recorded value names, deleted values included (a restore may bring them back). */
-  private async metricsWithValues(ctx: RequestContext, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.values(ctx)
-      .select('DISTINCT v.metric_definition_id', 'id')
-      .andWhere('v.metric_definition_id IN (:...ids)', { ids })
-      .getRawMany<{ id: string }>();
-    return new Set(rows.map((r) => r.id));
-  }
-
-  /**
-   * Which of these splits any recorded value names. A value's split and metric belong to one
-   * activity, so the values are found through the activity's metrics, deleted ones included:
-   * that search runs on (root_id, metric_definition_id), not over every value of the root.
-   */
-  private async splitsWithValues(ctx: RequestContext, activityId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const metrics = await this.metrics.find(ctx, { where: { activityId }, withDeleted: true });
-    if (metrics.length === 0) return new Set();
-    const rows = await this.values(ctx)
-      .select('DISTINCT v.split_definition_id', 'id')
-      .andWhere('v.metric_definition_id IN (:...metricIds)', { metricIds: metrics.map((m) => m.id) })
-      .andWhere('v.split_definition_id IN (:...ids)', { ids })
-      .getRawMany<{ id: string }>();
-    return new Set(rows.map((r) => r.id));
-  }
-
-  private values(ctx: RequestContext) {
-    return this.tenantData.repo(MetricValue).createQueryBuilder(ctx, 'v').withDeleted();
   }
 
   private async checkName(ctx: RequestContext, name: string): Promise<void> {

@@ -4,9 +4,8 @@ import { ApiErrors, ApiIdempotencyKey, ApiIfMatch, ApiTenant, PageOf } from '../
 import { Versioned } from '../http/etag';
 import { Idempotent } from '../http/idempotency';
 import { PageQuery } from '../http/pagination';
-import { Ctx } from '../tenancy/ctx.decorator';
-import { RequestContext } from '../tenancy/request-context';
-import { TenantRoute } from '../tenancy/route.decorators';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
 import { ActivityGroup } from './activity-group.entity';
 import { ActivityGroupView } from './activity-group.view';
 import { ActivityGroupsService } from './activity-groups.service';
@@ -14,7 +13,6 @@ import { CreateActivityGroupDto, OrderActivityGroupsDto, UpdateActivityGroupDto 
 
 @ApiTags('activity groups')
 @ApiTenant()
-@TenantRoute()
 @Controller('api/roots/:rootId/activity-groups')
 export class ActivityGroupsController {
   constructor(private readonly groups: ActivityGroupsService) {}

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { In, IsNull } from 'typeorm';
 import { isId } from '../http/ids';
 import { Page, PageQuery, paginate } from '../http/pagination';
-import { RequestContext } from '../tenancy/request-context';
+import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityDefinition } from './activity-definition.entity';
 import { ActivityGroup } from './activity-group.entity';

@@ -1,5 +1,5 @@
 import { TenantEntity } from '../database/base.entity';
-import { RequestContext } from '../tenancy/request-context';
+import { RequestContext } from '../context/request-context';
 import { TenantRepository } from '../tenancy/tenant-repository';
 import { conflict, invalid, missingReference } from './references';
 

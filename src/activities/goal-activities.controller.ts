@@ -4,9 +4,8 @@ import { Goal } from '../goals/goal.entity';
 import { ApiErrors, ApiIfMatch, ApiTenant } from '../http/api-docs';
 import { Versioned } from '../http/etag';
 import { PageQuery } from '../http/pagination';
-import { Ctx } from '../tenancy/ctx.decorator';
-import { RequestContext } from '../tenancy/request-context';
-import { TenantRoute } from '../tenancy/route.decorators';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
 import { PutGoalActivitiesDto } from './dto/goal-activities.dto';
 import { GoalActivitiesService } from './goal-activities.service';
 import { EffectiveActivitiesPage, GoalActivityLinksView } from './goal-activities.view';
@@ -14,7 +13,6 @@ import { EffectiveActivitiesPage, GoalActivityLinksView } from './goal-activitie
 /** A goal's activities. The goal tree's own routes live in src/goals; these read goals through the scoped layer. */
 @ApiTags('goal activities')
 @ApiTenant()
-@TenantRoute()
 @Controller('api/roots/:rootId/goals/:goalId/activities')
 export class GoalActivitiesController {
   constructor(private readonly goalActivities: GoalActivitiesService) {}

@@ -4,7 +4,7 @@ import { In } from 'typeorm';
 import { Goal } from '../goals/goal.entity';
 import { isId } from '../http/ids';
 import { PageQuery, paginate } from '../http/pagination';
-import { RequestContext } from '../tenancy/request-context';
+import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivitiesService } from './activities.service';
 import { ActivityDefinition } from './activity-definition.entity';

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { PageQuery } from '../http/pagination';
-import { Ctx } from '../tenancy/ctx.decorator';
-import { RequestContext } from '../tenancy/request-context';
-import { AdminGuard } from './admin.guard';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
+import { AdminRoute } from '../tenancy/route.decorators';
 import { AdminService } from './admin.service';
 import { TransferRootDto, UpdateUserDto } from './dto/admin.dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
-@UseGuards(AdminGuard)
+@AdminRoute()
 @Controller('api/admin')
 export class AdminController {
   constructor(private readonly admin: AdminService) {}
@@ -37,6 +37,11 @@ export class AdminController {
   @Post('roots/:rootId/transfer')
   transferRoot(@Ctx() ctx: RequestContext, @Param('rootId', uuid) rootId: string, @Body() dto: TransferRootDto) {
     return this.admin.transferRoot(ctx, rootId, dto);
+  }
+
+  @Get('db/status')
+  dbStatus(@Ctx() ctx: RequestContext) {
+    return this.admin.dbStatus(ctx);
   }
 
   @Get('audit')

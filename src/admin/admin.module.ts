@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller';
 import { AdminData } from './admin-data.service';
-import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 
 @Module({
   controllers: [AdminController],
-  providers: [AdminData, AdminGuard, AdminService],
+  providers: [AdminData, AdminService],
   exports: [AdminData],
 })
 export class AdminModule {}

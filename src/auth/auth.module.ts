@@ -3,7 +3,6 @@ import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { AuthController } from './auth.controller';
@@ -11,13 +10,10 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PasswordService } from './password.service';
 import { AuthRateLimitGuard, rateLimitOptions } from './rate-limit';
-import { RefreshToken } from './refresh-token.entity';
 import { ACCESS_TOKEN_ALGORITHM, TokenService } from './token.service';
-import { User } from './user.entity';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, RefreshToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -3,15 +3,20 @@ import { ThrottlerException, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerSt
 import type { ThrottlerLimitDetail } from '@nestjs/throttler';
 import { AppConfig } from '../config/env';
 import { createThrottlerStorage } from '../http/throttler-storage';
-import { AuthUser, USER_KEY } from '../tenancy/request-context';
+import { CONTEXT_KEY, RequestContext } from '../context/request-context';
 import { normalizeEmail } from './auth.dto';
 
 export const RATE_LIMITED = 'Too many attempts. Try again later.';
 
-/** The account an attempt is about: the body's email, or the signed-in user's (changing a password). */
-function emailOf(req: { body?: unknown; [USER_KEY]?: AuthUser }): string | undefined {
-  const email = normalizeEmail((req.body as { email?: unknown } | undefined)?.email) ?? req[USER_KEY]?.email;
-  return typeof email === 'string' && email !== '' ? email : undefined;
+/**
+ * The account an attempt is about: the body's email, or, for a signed-in user changing their
+ * password, the account id of the verified token (the guard runs before the account is read).
+ */
+function accountOf(req: { body?: unknown; [CONTEXT_KEY]?: RequestContext }): string | undefined {
+  const email = normalizeEmail((req.body as { email?: unknown } | undefined)?.email);
+  if (typeof email === 'string' && email !== '') return email;
+  const userId = req[CONTEXT_KEY]?.claims?.userId;
+  return userId ? `user:${userId}` : undefined;
 }
 
 /**
@@ -24,7 +29,7 @@ export function rateLimitStorage(config: AppConfig): ThrottlerStorage | undefine
 
 /**
  * Two limits on login, register and password changes, both counted on every attempt: per
- * client IP, and per account (the normalized email of the body, or of the signed-in user), so
+ * client IP, and per account (the normalized email of the body, or the signed-in account), so
  * that neither many addresses nor many accounts get around it. Each route counts apart.
  */
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
@@ -40,8 +45,8 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
         name: 'account',
         limit: config.authRateLimit.perAccount,
         ttl,
-        skipIf: (context: ExecutionContext) => emailOf(context.switchToHttp().getRequest()) === undefined,
-        getTracker: (req) => `account:${emailOf(req)}`,
+        skipIf: (context: ExecutionContext) => accountOf(context.switchToHttp().getRequest()) === undefined,
+        getTracker: (req) => `account:${accountOf(req)}`,
       },
     ],
   };

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createVerifier } from 'fast-jwt';
-import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { RequestContext } from '../context/request-context';
+import { accountRepo } from '../database/account-data';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { RefreshToken } from './refresh-token.entity';
@@ -52,7 +53,6 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
   ) {
     this.verifier = createVerifier({
       key: config.jwt.secret,
@@ -90,12 +90,11 @@ export class TokenService {
     return { sub: claims.sub, ver: ver as number };
   }
 
-  /** A new login: a new family. With a manager, inside that manager's transaction. */
-  async issue(userId: string, tokenVersion: number, manager?: EntityManager): Promise<TokenPair> {
-    const repo = manager ? manager.getRepository(RefreshToken) : this.refreshTokens;
-    await this.pruneDead(repo, userId);
+  /** A new login: a new family, in the context's unit of work. */
+  async issue(ctx: RequestContext, userId: string, tokenVersion: number): Promise<TokenPair> {
+    await this.pruneDead(ctx, userId);
     const familyExpiresAt = new Date(Date.now() + this.config.jwt.refreshMaxAgeSeconds * 1000);
-    const refreshToken = await this.insertRefresh(repo, userId, randomUUID(), familyExpiresAt);
+    const refreshToken = await this.insertRefresh(ctx, userId, randomUUID(), familyExpiresAt);
     return this.pair(userId, tokenVersion, refreshToken);
   }
 
@@ -104,8 +103,8 @@ export class TokenService {
    * again: expired or revoked. Presented later, such a token is refused as unknown instead, the
    * same 401. Spent tokens of live families stay: they are how reuse is detected.
    */
-  private async pruneDead(repo: Repository<RefreshToken>, userId: string): Promise<void> {
-    await repo
+  private async pruneDead(ctx: RequestContext, userId: string): Promise<void> {
+    await accountRepo(ctx, RefreshToken)
       .createQueryBuilder()
       .delete()
       .where('user_id = :userId AND (expires_at <= :now OR revoked_at IS NOT NULL)', { userId, now: new Date() })
@@ -120,27 +119,28 @@ export class TokenService {
    * With JWT_REFRESH_REUSE_GRACE_SECONDS, a token spent less than that long ago is not a reuse:
    * a second use (or the loser of the race) gets its own successor in the same family.
    */
-  async rotate(token: string, activeTokenVersion: (userId: string) => Promise<number | undefined>): Promise<RotateResult> {
+  async rotate(ctx: RequestContext, token: string, activeTokenVersion: (userId: string) => Promise<number | undefined>): Promise<RotateResult> {
     if (!REFRESH_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
-    const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) } });
+    const refreshTokens = accountRepo(ctx, RefreshToken);
+    const row = await refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) } });
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revokedAt) return { ok: false, reason: 'revoked' };
     if (row.usedAt && !this.withinGrace(row.usedAt)) {
-      await this.revokeFamily(row.familyId);
+      await this.revokeFamily(ctx, row.familyId);
       return { ok: false, reason: 'reused' };
     }
     if (row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
     const tokenVersion = await activeTokenVersion(row.userId);
     if (tokenVersion === undefined) {
-      await this.revokeFamily(row.familyId);
+      await this.revokeFamily(ctx, row.familyId);
       return { ok: false, reason: 'revoked' };
     }
-    const next = await this.insertRefresh(this.refreshTokens, row.userId, row.familyId, row.familyExpiresAt);
+    const next = await this.insertRefresh(ctx, row.userId, row.familyId, row.familyExpiresAt);
     const spent = row.usedAt
       ? undefined
-      : await this.refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
-    if (spent?.affected !== 1 && !(await this.repeatStillLive(row))) {
-      await this.revokeFamily(row.familyId);
+      : await refreshTokens.update({ id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
+    if (spent?.affected !== 1 && !(await this.repeatStillLive(ctx, row))) {
+      await this.revokeFamily(ctx, row.familyId);
       return { ok: false, reason: 'reused' };
     }
     return { ok: true, userId: row.userId, pair: this.pair(row.userId, tokenVersion, next) };
@@ -155,21 +155,21 @@ export class TokenService {
    * A repeated use, or one that lost the spend to another: the row as it stands now decides,
    * so that a logout or a revocation that raced with this rotation still wins.
    */
-  private async repeatStillLive(row: RefreshToken): Promise<boolean> {
+  private async repeatStillLive(ctx: RequestContext, row: RefreshToken): Promise<boolean> {
     if (this.config.jwt.refreshReuseGraceSeconds === 0) return false;
-    const now = await this.refreshTokens.findOne({ where: { id: row.id }, select: { id: true, usedAt: true, revokedAt: true } });
+    const now = await accountRepo(ctx, RefreshToken).findOne({ where: { id: row.id }, select: { id: true, usedAt: true, revokedAt: true } });
     return !!now && !now.revokedAt && !!now.usedAt && this.withinGrace(now.usedAt);
   }
 
   /** Logout: the token's whole family. Unknown tokens are ignored: logout is idempotent. */
-  async revoke(token: string): Promise<void> {
+  async revoke(ctx: RequestContext, token: string): Promise<void> {
     if (!REFRESH_TOKEN.test(token)) return;
-    const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(token) }, select: { id: true, familyId: true } });
-    if (row) await this.revokeFamily(row.familyId);
+    const row = await accountRepo(ctx, RefreshToken).findOne({ where: { tokenHash: hashRefreshToken(token) }, select: { id: true, familyId: true } });
+    if (row) await this.revokeFamily(ctx, row.familyId);
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  async revokeFamily(ctx: RequestContext, familyId: string): Promise<void> {
+    await accountRepo(ctx, RefreshToken).update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   private pair(userId: string, tokenVersion: number, refreshToken: string): TokenPair {
@@ -182,10 +182,10 @@ export class TokenService {
   }
 
   /** Each token lives the refresh TTL, but never past its family's end. */
-  private async insertRefresh(repo: Repository<RefreshToken>, userId: string, familyId: string, familyExpiresAt: Date | null): Promise<string> {
+  private async insertRefresh(ctx: RequestContext, userId: string, familyId: string, familyExpiresAt: Date | null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const ttlEnd = Date.now() + this.config.jwt.refreshTtlSeconds * 1000;
-    await repo.insert({
+    await accountRepo(ctx, RefreshToken).insert({
       id: randomUUID(),
       userId,
       familyId,

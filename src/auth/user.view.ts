@@ -20,3 +20,8 @@ export function toUserView(user: User): UserView {
     lastLoginAt: user.lastLoginAt ?? null,
   };
 }
+
+/** What an administrator sees of an account: the same view, with its state. */
+export function toAdminUserView(user: User) {
+  return { ...toUserView(user), isActive: user.isActive, hasPassword: user.passwordHash != null };
+}

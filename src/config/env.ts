@@ -33,6 +33,10 @@ export interface AppConfig {
    */
   trustProxy: false | string;
   pg: { poolSize: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  /** Browser clients on other origins: exact origins, or '*' (any, refused in production). None by default. */
+  cors: { origins: '*' | string[] };
+  /** Node's server timeouts, so that no client can hold a connection open for ever. */
+  http: { requestTimeoutMs: number; connectionTimeoutMs: number; keepAliveTimeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -136,6 +140,43 @@ function trustProxyVar(env: NodeJS.ProcessEnv): false | string {
   );
 }
 
+/** scheme://host[:port]: a host name or an IP address, nothing else (no wildcard, path or credentials). */
+const ORIGIN = /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)(:\d{1,5})?$/i;
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CORS_ORIGINS: comma-separated origins (scheme://host[:port], as browsers send them in Origin),
+ * or '*' outside production. An origin names a client that may read answers with a user's
+ * token, so a typo must stop the start rather than silently allow or block it.
+ */
+function corsOriginsVar(env: NodeJS.ProcessEnv, appEnv: AppEnv): '*' | string[] {
+  const parts = (env.CORS_ORIGINS ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.includes('*')) {
+    if (parts.length > 1) throw new ConfigError('CORS_ORIGINS is either * alone or a list of origins, not both.');
+    if (appEnv === 'production') {
+      throw new ConfigError('CORS_ORIGINS=* is refused in production: list the origins of your clients, comma-separated (https://app.example.com).');
+    }
+    return '*';
+  }
+  return parts.map((part) => {
+    const url = ORIGIN.test(part) ? parseUrl(part) : undefined;
+    if (!url) {
+      throw new ConfigError(
+        `Invalid CORS_ORIGINS entry ${JSON.stringify(part)}: an origin is http(s)://host[:port], without a path or a trailing slash (https://app.example.com).`,
+      );
+    }
+    // The form browsers send: a lower-case host, no default port.
+    return url.origin;
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   const appEnv = resolveAppEnv(env);
   const database = resolveDatabase(env, cwd);
@@ -174,6 +215,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       poolSize: intVar(env, 'PG_POOL_SIZE', 10, 1, 500),
       statementTimeoutMs: intVar(env, 'PG_STATEMENT_TIMEOUT_MS', 15000, 0, 3600000),
       idleInTransactionTimeoutMs: intVar(env, 'PG_IDLE_IN_TX_TIMEOUT_MS', 30000, 0, 3600000),
+    },
+    cors: { origins: corsOriginsVar(env, appEnv) },
+    http: {
+      // Headers and body must arrive within this; a body of BODY_LIMIT_BYTES needs far less.
+      requestTimeoutMs: intVar(env, 'HTTP_REQUEST_TIMEOUT_MS', 30000, 1000, 3600000),
+      // A socket with no traffic either way for this long is closed, mid-request or mid-answer.
+      connectionTimeoutMs: intVar(env, 'HTTP_CONNECTION_TIMEOUT_MS', 60000, 1000, 3600000),
+      // Longer than the 60 s idle timeout of common proxies and load balancers, so that the proxy
+      // closes an idle upstream connection first and never reuses one this server has just closed.
+      keepAliveTimeoutMs: intVar(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72000, 1000, 3600000),
     },
   };
 }

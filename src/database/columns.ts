@@ -1,14 +1,14 @@
 import { Column, ColumnOptions, CreateDateColumn, DeleteDateColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { resolveEngine } from '../config/env';
+import { dialectFor } from './dialect';
 
 /**
  * Column types that differ between the two engines. The engine is fixed per process
  * (DATABASE_URL / DB_ENGINE), so it is read once, when entities are decorated.
  */
-export const ENGINE = resolveEngine();
-export const TIMESTAMP_TYPE = ENGINE === 'postgres' ? 'timestamptz' : 'datetime';
-/** SQLite's datetime('now') has only seconds; keep milliseconds so that orderings are stable. */
-export const NOW_SQL = ENGINE === 'postgres' ? 'now()' : "strftime('%Y-%m-%d %H:%M:%f','now')";
+const DIALECT = dialectFor(resolveEngine());
+const TIMESTAMP_TYPE = DIALECT.timestampType;
+const NOW_SQL = DIALECT.now;
 
 export const IdColumn = (name: string, options: Partial<ColumnOptions> = {}) =>
   Column({ name, type: 'varchar', length: 36, ...options } as ColumnOptions);

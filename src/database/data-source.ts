@@ -2,8 +2,10 @@ import { DataSource, DataSourceOptions, Migration } from 'typeorm';
 import { MIGRATIONS, LEGACY_PREFIX, LEGACY_TABLES } from '../../migrations';
 import { AppConfig } from '../config/env';
 import { ENTITIES } from './entities';
-import { assertFractalGoalsFile, assertSqliteFile, guardedMigration, migrationStatus, SafeRunOptions } from './safe-migrations';
+import { dialectFor, dialectOf } from './dialect';
+import { guardedMigration, migrationStatus, SafeRunOptions } from './safe-migrations';
 
+/** The options of the service's DataSource: the same entities and migrations, the engine's own connection settings. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database' | 'pg'>): DataSourceOptions {
   const common = {
     entities: ENTITIES,
@@ -13,41 +15,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database' | 'pg'>): D
     migrationsRun: false,
     logging: false,
   } as const;
-  if (config.database.engine === 'postgres') {
-    return {
-      ...common,
-      type: 'postgres',
-      url: config.database.location,
-      poolSize: config.pg.poolSize,
-      extra: {
-        statement_timeout: config.pg.statementTimeoutMs,
-        idle_in_transaction_session_timeout: config.pg.idleInTransactionTimeoutMs,
-      },
-    };
-  }
-  return {
-    ...common,
-    type: 'better-sqlite3',
-    database: config.database.location,
-    enableWAL: config.database.location !== ':memory:',
-    prepareDatabase: (db: { pragma(s: string): unknown; prepare(sql: string): unknown }) => {
-      db.pragma('busy_timeout = 5000');
-      keepMillisecondsOnSqlite(db);
-    },
-  };
-}
-
-const SQLITE_NOW_MS = "strftime('%Y-%m-%d %H:%M:%f','now')";
-const SECONDS_STAMP = /("(?:updated_at|deleted_at)") = CURRENT_TIMESTAMP\b/g;
-
-/**
- * TypeORM's update() and QueryBuilder writes (soft delete included) stamp updated_at and
- * deleted_at with CURRENT_TIMESTAMP, which SQLite gives in whole seconds: an update within
- * the second of an insert (default with milliseconds) moved updated_at backwards.
- */
-function keepMillisecondsOnSqlite(db: { prepare(sql: string): unknown }): void {
-  const prepare = db.prepare.bind(db);
-  db.prepare = (sql: string) => prepare(sql.includes('CURRENT_TIMESTAMP') ? sql.replace(SECONDS_STAMP, `$1 = ${SQLITE_NOW_MS}`) : sql);
+  return { ...common, ...dialectFor(config.database.engine).connectionOptions(config.database.location, config.pg) } as unknown as DataSourceOptions;
 }
 
 /**
@@ -58,10 +26,8 @@ export class SafeDataSource extends DataSource {
   safeRunOptions: SafeRunOptions = {};
 
   override async initialize(): Promise<this> {
-    if (this.options.type === 'better-sqlite3') {
-      assertSqliteFile(this.options.database as string);
-      assertFractalGoalsFile(this.options.database as string);
-    }
+    const location = (this.options as { database?: string; url?: string }).database;
+    if (location) dialectOf(this).migrations.checkTarget(location);
     return super.initialize();
   }
 

@@ -1,7 +1,8 @@
 import { ForeignKey } from 'typeorm';
 import type { OnDeleteType } from 'typeorm/metadata/types/OnDeleteType';
 
-type Target = () => Function;
+/** The referenced entity: a thunk, or its name where importing it would make an import cycle. */
+type Target = (() => Function) | string;
 
 /** The tenant wall: every tenant row points at its root goal, and goes with it. */
 export const RootFk = (table: string, target: Target) =>

@@ -1,122 +1,80 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Dialect, dialectOf, Statement } from './dialect';
 
+export type UnitKind = 'read' | 'write';
+
+/** Whom a unit outside a request acts for: the scope row-level security reads, where the engine has it. */
 export interface SessionScope {
   userId?: string;
   rootId?: string;
 }
 
 /**
- * One transaction per unit of work. better-sqlite3 gives TypeORM a single connection, so
- * two interleaved transactions would silently share it: on SQLite every unit is queued and
- * runs alone. On PostgreSQL each unit first sets app.user_id / app.root_id, which the
- * row-level security policies read.
+ * Units of work. Where the engine has a pool, every unit is a transaction of its own, opened by
+ * a statement that also sets the row-level-security scope (local to the transaction). Where it
+ * gives TypeORM one connection (Dialect.oneConnection), a transaction on it would be seen by
+ * every statement that runs meanwhile: write units run one at a time, in a queue, and reads
+ * run on the dialect's read-only reader, which sees committed data only (or join the queue
+ * when there is none).
  */
 @Injectable()
-export class UnitOfWork {
+export class UnitOfWork implements OnModuleInit, OnApplicationShutdown {
+  readonly dialect: Dialect;
   private queue: Promise<unknown> = Promise.resolve();
-  /** SQLite: statements prepared on `preparedFor`, the connection they belong to. */
-  private preparedFor?: object;
-  private readonly preparedCache = new Map<string, SqliteStatement>();
-  /** PostgreSQL: the name of each statement prepared per connection. */
-  private readonly statementNames = new Map<string, string>();
+  private reader?: DataSource;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+  }
 
-  get isPostgres(): boolean {
-    return this.dataSource.options.type === 'postgres';
+  async onModuleInit(): Promise<void> {
+    this.reader ??= await this.dialect.openReader(this.dataSource);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.reader?.isInitialized) await this.reader.destroy();
+    this.reader = undefined;
   }
 
   /**
-   * Writes outside a tenant scope (accounts, tokens). On SQLite they join the queue, so that
-   * they can never land inside, and roll back with, another request's open transaction.
-   * PostgreSQL gives each statement its own connection: fn runs as it is.
+   * A request's unit of work. `opening` runs first, in the unit; fn gets the unit's manager and
+   * the opening's rows. A write is one transaction, all or nothing. A read sees committed data
+   * only.
    */
-  write<R>(fn: () => Promise<R>): Promise<R> {
-    return this.isPostgres ? fn() : this.run({}, () => fn());
+  request<R>(kind: UnitKind, opening: Statement, fn: (manager: EntityManager, opened: unknown[]) => Promise<R>): Promise<R> {
+    const opened = async (m: EntityManager) => fn(m, await this.dialect.prepared(m, opening));
+    if (!this.dialect.oneConnection) return this.dataSource.transaction(opened);
+    if (kind === 'read' && this.reader) return opened(this.reader.manager);
+    return this.queued(() => this.dataSource.transaction(opened));
   }
 
-  /** Reads that need no transaction on SQLite; PostgreSQL still needs the RLS scope set. */
-  read<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
-    return this.isPostgres ? this.run(scope, fn) : fn(this.dataSource.manager);
-  }
-
-  /**
-   * One statement on its own, outside any transaction and, on PostgreSQL, outside any RLS
-   * scope: only for statements that scope themselves (the tenant guard's ownership check).
-   */
-  async statement<R = unknown[]>(sql: string, params: unknown[]): Promise<R> {
-    if (this.isPostgres) return this.dataSource.query(sql, params);
-    return this.prepared(sql).all(...params) as R;
-  }
-
-  /**
-   * SQLite statements prepared once per connection, straight on better-sqlite3. The guard's
-   * statement runs on every request, and TypeORM's query path around it (three awaits per
-   * query) was 3 to 4 points of the guards' 10.5% (bench/tenancy-guard.ts, BENCHMARKS.md).
-   * Callers pass fixed SQL texts only, so the cache stays small.
-   */
-  private prepared(sql: string): SqliteStatement {
-    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
-    if (this.preparedFor !== connection) {
-      this.preparedCache.clear();
-      this.preparedFor = connection;
-    }
-    let statement = this.preparedCache.get(sql);
-    if (!statement) {
-      statement = connection.prepare(sql);
-      this.preparedCache.set(sql, statement);
-    }
-    return statement;
-  }
-
+  /** A unit outside a request (tools, tests): one transaction, queued or scoped as the engine needs. */
   run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
-    if (this.isPostgres) {
-      const opening = `SELECT set_config('app.user_id', $1, true), set_config('app.root_id', $2, true)`;
-      return this.runOpenedBy(opening, [scope.userId ?? '', scope.rootId ?? ''], fn);
-    }
-    const work = () => this.dataSource.transaction(fn);
+    if (this.dialect.oneConnection) return this.queued(() => this.dataSource.transaction(fn));
+    const opening = this.dialect.scope(scope.userId ?? '', scope.rootId ?? '')!;
+    return this.request('write', opening, (m) => fn(m));
+  }
+
+  /**
+   * Writes of the public account routes (register, login, refresh, logout), which scope
+   * themselves by account. On one connection they join the queue, so that they can never land
+   * inside, and roll back with, a request's open transaction; with a pool each statement runs as it is.
+   */
+  write<R>(fn: (manager: EntityManager) => Promise<R>): Promise<R> {
+    return this.dialect.oneConnection ? this.queued(() => this.dataSource.transaction(fn)) : fn(this.dataSource.manager);
+  }
+
+  /** Reads of the public account routes: committed data only. */
+  read<R>(fn: (manager: EntityManager) => Promise<R>): Promise<R> {
+    if (!this.dialect.oneConnection) return fn(this.dataSource.manager);
+    return this.reader ? fn(this.reader.manager) : this.queued(() => fn(this.dataSource.manager));
+  }
+
+  private queued<R>(work: () => Promise<R>): Promise<R> {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
   }
-
-  /**
-   * PostgreSQL only: a transaction whose first statement is `opening`, in place of run()'s
-   * plain scope statement, so that a check can share its round trip. The opening statement
-   * sets the RLS scope itself; fn gets its rows.
-   */
-  runOpenedBy<R>(opening: string, params: unknown[], fn: (manager: EntityManager, opened: unknown[]) => Promise<R>): Promise<R> {
-    if (!this.isPostgres) throw new Error('runOpenedBy is for PostgreSQL: SQLite units run in the queue (run()).');
-    return this.dataSource.transaction(async (manager) => fn(manager, await this.queryPrepared(manager, opening, params)));
-  }
-
-  /**
-   * Runs a fixed statement as a named prepared statement of the transaction's connection:
-   * every transaction opens with one, and parsing and planning it each time was a fifth of
-   * its cost (bench/pg-opening-statement.ts). A pooler in front of PostgreSQL must support
-   * protocol-level prepared statements (PgBouncer 1.21+, max_prepared_statements).
-   */
-  private async queryPrepared(manager: EntityManager, text: string, values: unknown[]): Promise<unknown[]> {
-    const client = (manager.queryRunner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
-    if (!client) return manager.query(text, values);
-    let name = this.statementNames.get(text);
-    if (!name) {
-      name = `fg_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
-      this.statementNames.set(text, name);
-    }
-    return (await client.query({ name, text, values })).rows;
-  }
-}
-
-interface SqliteStatement {
-  all(...params: unknown[]): unknown[];
-}
-interface SqliteConnection {
-  prepare(sql: string): SqliteStatement;
-}
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }

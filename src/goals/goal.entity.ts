@@ -3,7 +3,6 @@ import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, IntColumn, JsonColumn, TextColumn, TimestampColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { User } from '../auth/user.entity';
-import { SessionTemplate } from '../templates/session-template.entity';
 import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 
 /** All eight levels in one table, PracticeSession included, as in the Flask app. */
@@ -11,7 +10,8 @@ import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @Unique('uq_goals_root_id', ['rootId', 'id'])
 @RootFk('goals', () => Goal)
 @TenantFk('goals', 'parent_id', () => Goal, 'CASCADE')
-@TenantFk('goals', 'template_id', () => SessionTemplate)
+// By name: session-template.entity imports this file for its root key.
+@TenantFk('goals', 'template_id', 'SessionTemplate')
 @Check('ck_goals_type', GOAL_TYPE_CHECK)
 @Check('ck_goals_session_order', 'session_end >= session_start')
 @Check('ck_goals_duration', 'total_duration_seconds >= 0 AND duration_minutes >= 0')

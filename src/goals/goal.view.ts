@@ -17,3 +17,8 @@ export function toRootView(goal: Goal) {
   };
 }
 export type RootView = ReturnType<typeof toRootView>;
+
+/** What an administrator sees of a root: the same view, with its owner. */
+export function toAdminRootView(goal: Goal) {
+  return { ...toRootView(goal), ownerId: goal.userId };
+}

@@ -2,15 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import { Versioned } from '../http/etag';
 import { Idempotent } from '../http/idempotency';
 import { PageQuery } from '../http/pagination';
-import { Ctx } from '../tenancy/ctx.decorator';
-import { RequestContext } from '../tenancy/request-context';
-import { TenantRoute, UserRoute } from '../tenancy/route.decorators';
-import { AllowDeletedRoot } from '../tenancy/tenant.guard';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
+import { AllowDeletedRoot } from '../tenancy/route.decorators';
 import { CreateRootDto, UpdateRootDto } from './dto/root.dto';
 import { Goal } from './goal.entity';
 import { RootsService } from './roots.service';
 
-@UserRoute()
 @Controller('api/roots')
 export class RootsController {
   constructor(private readonly roots: RootsService) {}
@@ -27,7 +25,6 @@ export class RootsController {
   }
 }
 
-@TenantRoute()
 @Controller('api/roots/:rootId')
 export class RootController {
   constructor(private readonly roots: RootsService) {}

@@ -1,45 +1,33 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { RequestContext } from '../context/request-context';
 import { Page, PageQuery, paginate } from '../http/pagination';
-import { RequestContext } from '../tenancy/request-context';
-import { RootAccess } from '../tenancy/root-access';
+import { ROOT_NOT_FOUND } from '../tenancy/request-unit.interceptor';
 import { TenantData } from '../tenancy/tenant-data.service';
-import { ROOT_NOT_FOUND } from '../tenancy/tenant.guard';
+import { TenantPatch } from '../tenancy/tenant-repository';
 import { CreateRootDto, UpdateRootDto } from './dto/root.dto';
 import { Goal } from './goal.entity';
 import { RootView, toRootView } from './goal.view';
 
 @Injectable()
 export class RootsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly roots: RootAccess,
-    private readonly tenantData: TenantData,
-  ) {}
+  constructor(private readonly tenantData: TenantData) {}
 
   private get goals() {
     return this.tenantData.repo(Goal);
   }
 
+  private get owned() {
+    return this.tenantData.owned(Goal);
+  }
+
   async list(ctx: RequestContext, page: PageQuery): Promise<Page<RootView>> {
-    const manager = ctx.manager ?? this.dataSource.manager;
-    const result = await paginate(this.roots.listQuery(ctx, manager), 'root', page);
+    const result = await paginate(this.owned.listQuery(ctx, 'root'), 'root', page);
     return { items: result.items.map(toRootView), nextCursor: result.nextCursor };
   }
 
   async create(ctx: RequestContext, dto: CreateRootDto): Promise<RootView> {
-    const manager = ctx.manager ?? this.dataSource.manager;
-    if (await this.roots.nameTaken(ctx, manager, dto.name)) {
-      throw new ConflictException(`You already have a root named "${dto.name}".`);
-    }
-    const root = await this.roots.create(ctx, manager, {
-      id: randomUUID(),
-      name: dto.name,
-      type: dto.type ?? 'UltimateGoal',
-      description: dto.description ?? null,
-    });
+    if (await this.owned.nameTaken(ctx, dto.name)) throw new ConflictException(`You already have a root named "${dto.name}".`);
+    const root = await this.owned.create(ctx, { name: dto.name, type: dto.type ?? 'UltimateGoal', description: dto.description ?? null });
     return toRootView(root);
   }
 
@@ -49,13 +37,10 @@ export class RootsService {
 
   async update(ctx: RequestContext, dto: UpdateRootDto): Promise<RootView> {
     const current = await this.load(ctx);
-    if (dto.name !== undefined && dto.name !== current.name) {
-      const manager = ctx.manager ?? this.dataSource.manager;
-      if (await this.roots.nameTaken(ctx, manager, dto.name, current.id)) {
-        throw new ConflictException(`You already have a root named "${dto.name}".`);
-      }
+    if (dto.name !== undefined && dto.name !== current.name && (await this.owned.nameTaken(ctx, dto.name, current.id))) {
+      throw new ConflictException(`You already have a root named "${dto.name}".`);
     }
-    const patch: Partial<Goal> = {};
+    const patch: TenantPatch<Goal> = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.type !== undefined) patch.type = dto.type;
     if (dto.description !== undefined) patch.description = dto.description;
@@ -77,8 +62,7 @@ export class RootsService {
     const root = await this.goals.findById(ctx, ctx.requireRoot(), true);
     if (!root) throw new NotFoundException(ROOT_NOT_FOUND);
     if (!root.deletedAt || !root.deletionId) throw new ConflictException('This root is not deleted.');
-    const manager = ctx.manager ?? this.dataSource.manager;
-    if (await this.roots.nameTaken(ctx, manager, root.name, root.id)) {
+    if (await this.owned.nameTaken(ctx, root.name, root.id)) {
       throw new ConflictException(`You already have a root named "${root.name}"; rename it before restoring this one.`);
     }
     await this.goals.restore(ctx, root.deletionId);

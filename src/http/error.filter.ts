@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { constraintViolation } from '../database/dialect';
 import { ErrorBody, FieldError } from './error-body';
 
 interface Reply {
@@ -9,21 +10,19 @@ interface Reply {
   send(body: unknown): void;
 }
 
-/** Maps database constraint failures that input can cause to 409; the rest stay 500. */
+/** Maps database constraint failures that input can cause to 409 and 422; the rest stay 500. */
 function fromDatabase(err: QueryFailedError): ErrorBody | undefined {
-  const driverError = err.driverError as { code?: string; message?: string } | undefined;
-  const code = driverError?.code ?? '';
-  const text = driverError?.message ?? err.message;
-  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return { statusCode: 409, error: 'Conflict', message: 'A record with these values already exists.' };
+  const text = (err.driverError as { message?: string } | undefined)?.message ?? err.message;
+  switch (constraintViolation(err)) {
+    case 'unique':
+      return { statusCode: 409, error: 'Conflict', message: 'A record with these values already exists.' };
+    case 'foreign-key':
+      return { statusCode: 409, error: 'Conflict', message: 'The record refers to, or is referred to by, another record.' };
+    case 'check':
+      return { statusCode: 422, error: 'Unprocessable Entity', message: `A value breaks a rule of the data: ${text}` };
+    default:
+      return undefined;
   }
-  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-    return { statusCode: 409, error: 'Conflict', message: 'The record refers to, or is referred to by, another record.' };
-  }
-  if (code === '23514' || code === 'SQLITE_CONSTRAINT_CHECK') {
-    return { statusCode: 422, error: 'Unprocessable Entity', message: `A value breaks a rule of the data: ${text}` };
-  }
-  return undefined;
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {

@@ -10,9 +10,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, map, Observable, switchMap } from 'rxjs';
+import { CONTEXT_KEY, RequestContext } from '../context/request-context';
 import { TenantEntity } from '../database/base.entity';
-import { UnitOfWork } from '../database/unit-of-work';
-import { CONTEXT_KEY, MissingTenantContextError, RequestContext } from '../tenancy/request-context';
+import { dialectOf } from '../database/dialect';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { TenantEntityClass } from '../tenancy/tenant-repository';
 
@@ -36,11 +36,11 @@ export function parseIfMatch(header: string): '*' | string[] {
 /**
  * Optimistic concurrency for one route, in one line: `@Versioned(Goal, 'rootId')`.
  * Responses that carry a `version` get `ETag: "<version>"`. A write with If-Match runs only
- * if the row still has that version, else 412. The check locks the row (SELECT ... FOR UPDATE on
- * PostgreSQL; SQLite's writes are serialized) inside the request's transaction, so of two
+ * if the row still has that version, else 412. The check locks the row (Dialect.lockForUpdate: FOR
+ * UPDATE, or nothing where writers are serialized) inside the request's transaction, so of two
  * writes with the same If-Match exactly one wins, across instances. The row's version must
  * move on every update (TenantRepository.update() increments it).
- * Put it on the method, inside the controller's TenantRoute(): it needs the transaction.
+ * It needs the request's unit of work, which every authenticated route has.
  */
 export const Versioned = (entity: VersionedOptions['entity'], param = 'id') =>
   applyDecorators(SetMetadata(VERSIONED, { entity, param } satisfies VersionedOptions), UseInterceptors(ETagInterceptor));
@@ -50,7 +50,6 @@ export class ETagInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly tenantData: TenantData,
-    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -74,16 +73,14 @@ export class ETagInterceptor implements NestInterceptor {
   }
 
   private async checkPrecondition(request: Record<string, any>, options: VersionedOptions, ifMatch: string): Promise<void> {
-    const ctx = request[CONTEXT_KEY] as RequestContext | undefined;
-    if (!ctx?.manager) throw new MissingTenantContextError('transaction (If-Match needs TenantRoute() around @Versioned)');
+    const ctx = request[CONTEXT_KEY] as RequestContext;
     const id = request.params?.[options.param];
     const qb = this.tenantData
       .repo(options.entity)
       .createQueryBuilder(ctx, 'row')
       .select('row.version', 'version')
       .andWhere('row.id = :__versionedId', { __versionedId: id });
-    if (this.unitOfWork.isPostgres) qb.setLock('pessimistic_write');
-    const row = await qb.getRawOne<{ version: number }>();
+    const row = await dialectOf(ctx.requireManager().connection).lockForUpdate(qb).getRawOne<{ version: number }>();
     if (!row) return; // The handler answers 404 as for any missing row.
     const tags = parseIfMatch(ifMatch);
     if (tags === '*' || tags.includes(etagOf(Number(row.version)))) return;

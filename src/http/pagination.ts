@@ -3,6 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { dialectOf } from '../database/dialect';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -87,11 +88,11 @@ export async function paginate<T extends ObjectLiteral>(
   const direction = order.direction ?? 'ASC';
   const after = direction === 'ASC' ? '>' : '<';
   const lead = order.lead ? `${alias}.${order.lead}` : undefined;
-  const isPostgres = qb.connection.options.type === 'postgres';
-  const createdText = isPostgres ? `CAST(${alias}.created_at AS text)` : `${alias}.created_at`;
+  const dialect = dialectOf(qb.connection);
+  const createdText = dialect.timestampText(`${alias}.created_at`);
   if (page.cursor) {
     const key = decodeCursor(page.cursor, lead !== undefined);
-    const created = isPostgres ? 'CAST(:__cc AS timestamptz)' : ':__cc';
+    const created = dialect.timestampFromText(':__cc');
     const rest = `(${alias}.created_at ${after} ${created} OR (${alias}.created_at = ${created} AND ${alias}.id ${after} :__ci))`;
     const params = { __cc: key.c, __ci: key.i };
     if (lead) qb.andWhere(`(${lead} ${after} :__cs OR (${lead} = :__cs AND ${rest}))`, { ...params, __cs: key.s });

@@ -4,9 +4,8 @@ import { ApiErrors, ApiIdempotencyKey, ApiIfMatch, ApiTenant, PageOf } from '../
 import { Versioned } from '../http/etag';
 import { Idempotent } from '../http/idempotency';
 import { PageQuery } from '../http/pagination';
-import { Ctx } from '../tenancy/ctx.decorator';
-import { RequestContext } from '../tenancy/request-context';
-import { TenantRoute } from '../tenancy/route.decorators';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
 import { CreateSessionTemplateDto, UpdateSessionTemplateDto } from './dto/session-template.dto';
 import { SessionTemplate } from './session-template.entity';
 import { SessionTemplateView } from './session-template.view';
@@ -15,7 +14,6 @@ import { TemplateStatsView } from './template-stats';
 
 @ApiTags('session templates')
 @ApiTenant()
-@TenantRoute()
 @Controller('api/roots/:rootId/session-templates')
 export class SessionTemplatesController {
   constructor(private readonly templates: SessionTemplatesService) {}

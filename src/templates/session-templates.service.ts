@@ -4,31 +4,25 @@ import { In } from 'typeorm';
 import { ActivitiesService } from '../activities/activities.service';
 import { ActivityDefinition } from '../activities/activity-definition.entity';
 import { conflict, notFound } from '../activities/references';
-import { Goal } from '../goals/goal.entity';
 import { isId } from '../http/ids';
 import { Page, PageQuery, paginate } from '../http/pagination';
-import { ProgramBlock } from '../programs/program-block.entity';
-import { ProgramDay } from '../programs/program-day.entity';
-import { Program } from '../programs/program.entity';
-import { ScheduledSession } from '../programs/scheduled-session.entity';
-import { ActivityInstance } from '../sessions/activity-instance.entity';
-import { RequestContext } from '../tenancy/request-context';
+import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { CreateSessionTemplateDto, TemplateSectionDto, UpdateSessionTemplateDto } from './dto/session-template.dto';
 import { SessionTemplateActivity } from './session-template-activity.entity';
 import { SessionTemplateSection } from './session-template-section.entity';
 import { SessionTemplate } from './session-template.entity';
 import { SessionTemplateView, toSessionTemplateView } from './session-template.view';
-import { StatsInstance, StatsSession, templateStats, TemplateStatsView } from './template-stats';
-
-/** IN lists of at most this many ids per query. */
-const CHUNK = 500;
+import { TemplateSessionRecords, TemplateUsage } from './template-records';
+import { templateStats, TemplateStatsView } from './template-stats';
 
 @Injectable()
 export class SessionTemplatesService {
   constructor(
     private readonly tenantData: TenantData,
     private readonly activities: ActivitiesService,
+    private readonly sessions: TemplateSessionRecords,
+    private readonly usage: TemplateUsage,
   ) {}
 
   private get templates() {
@@ -87,7 +81,7 @@ export class SessionTemplatesService {
   /** Soft-deletes the template with its sections, under one deletion; refused while a program uses it. */
   async remove(ctx: RequestContext, id: string): Promise<void> {
     await this.load(ctx, id);
-    const programs = await this.programsUsing(ctx, id);
+    const programs = await this.usage.programsUsing(ctx, id);
     if (programs.length > 0) {
       const names = programs.map((p) => `"${p.name}"`).join(', ');
       throw new ConflictException({
@@ -107,20 +101,7 @@ export class SessionTemplatesService {
   async stats(ctx: RequestContext, id: string): Promise<TemplateStatsView> {
     await this.load(ctx, id);
     const sections = await this.sections.find(ctx, { where: { templateId: id }, order: { position: 'ASC' } });
-    // The literal type lets SQLite use the partial index on template_id of practice sessions.
-    const sessions = await this.tenantData
-      .repo(Goal)
-      .createQueryBuilder(ctx, 's')
-      .select(['s.id', 's.completed', 's.sessionStart', 's.totalDurationSeconds', 's.sessionData'])
-      .andWhere(`s.type = 'PracticeSession'`)
-      .andWhere('s.template_id = :id', { id })
-      .getMany();
-    const instances: StatsInstance[] = [];
-    for (let i = 0; i < sessions.length; i += CHUNK) {
-      const ids = sessions.slice(i, i + CHUNK).map((s) => s.id);
-      instances.push(...(await this.tenantData.repo(ActivityInstance).find(ctx, { where: { practiceSessionId: In(ids) } })));
-    }
-    return templateStats(id, sections, sessions as StatsSession[], instances);
+    return templateStats(id, sections, await this.sessions.sessionsFrom(ctx, id));
   }
 
   /** Templates with their sections and planned activities, in three queries whatever their number. */
@@ -175,22 +156,6 @@ export class SessionTemplatesService {
   private async checkActivities(ctx: RequestContext, sections: TemplateSectionDto[]): Promise<void> {
     const refs = sections.flatMap((s, i) => (s.activities ?? []).map((a, j) => ({ id: a.activityId, field: `sections.${i}.activities.${j}.activityId` })));
     await this.activities.references(ctx, refs.map((r) => r.id), (k) => refs[k].field);
-  }
-
-  /** The live programs whose days schedule this template. */
-  private async programsUsing(ctx: RequestContext, templateId: string): Promise<{ id: string; name: string }[]> {
-    return this.tenantData
-      .repo(ScheduledSession)
-      .createQueryBuilder(ctx, 'ss')
-      .innerJoin(ProgramDay, 'd', 'd.root_id = ss.root_id AND d.id = ss.day_id AND d.deleted_at IS NULL')
-      .innerJoin(ProgramBlock, 'b', 'b.root_id = d.root_id AND b.id = d.block_id AND b.deleted_at IS NULL')
-      .innerJoin(Program, 'p', 'p.root_id = b.root_id AND p.id = b.program_id AND p.deleted_at IS NULL')
-      .select('p.id', 'id')
-      .addSelect('p.name', 'name')
-      .distinct(true)
-      .andWhere('ss.session_template_id = :templateId', { templateId })
-      .orderBy('p.name', 'ASC')
-      .getRawMany<{ id: string; name: string }>();
   }
 
   private async load(ctx: RequestContext, id: string): Promise<SessionTemplate> {

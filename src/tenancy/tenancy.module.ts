@@ -1,13 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { UnitOfWork } from '../database/unit-of-work';
-import { RootAccess } from './root-access';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { RequestUnitInterceptor } from './request-unit.interceptor';
 import { TenantData } from './tenant-data.service';
-import { TenantGuard } from './tenant.guard';
-import { TransactionInterceptor } from './transaction.interceptor';
 
 @Global()
 @Module({
-  providers: [UnitOfWork, TenantData, RootAccess, TenantGuard, TransactionInterceptor],
-  exports: [UnitOfWork, TenantData, RootAccess, TenantGuard, TransactionInterceptor],
+  providers: [TenantData, { provide: APP_INTERCEPTOR, useClass: RequestUnitInterceptor }],
+  exports: [TenantData],
 })
 export class TenancyModule {}

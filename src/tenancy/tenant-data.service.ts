@@ -1,52 +1,24 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccountRow, admitAccount } from '../auth/account-check';
+import { Injectable } from '@nestjs/common';
 import { TenantEntity } from '../database/base.entity';
-import { UnitOfWork } from '../database/unit-of-work';
-import { RequestContext } from './request-context';
-import { RootAccess } from './root-access';
+import { OwnerRepository, RootRow } from './owner-repository';
 import { TenantEntityClass, TenantRepository } from './tenant-repository';
-import { DeferredRootCheck, ROOT_NOT_FOUND } from './tenant.guard';
 
-/** Entry point to tenant data: scoped repositories, and transactions that follow the context. */
+/** Where features get their repositories: one per entity, stateless, scoped by each call's context. */
 @Injectable()
 export class TenantData {
   private readonly repos = new Map<Function, TenantRepository<TenantEntity>>();
-
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly unitOfWork: UnitOfWork,
-    private readonly roots: RootAccess,
-  ) {}
+  private readonly owners = new Map<Function, OwnerRepository<RootRow>>();
 
   repo<T extends TenantEntity>(entity: TenantEntityClass<T>): TenantRepository<T> {
     let repo = this.repos.get(entity);
-    if (!repo) {
-      repo = new TenantRepository(this.dataSource, entity) as unknown as TenantRepository<TenantEntity>;
-      this.repos.set(entity, repo);
-    }
+    if (!repo) this.repos.set(entity, (repo = new TenantRepository(entity) as unknown as TenantRepository<TenantEntity>));
     return repo as unknown as TenantRepository<T>;
   }
 
-  /** Runs fn in one transaction scoped to the context; nested calls join the open one. */
-  transaction<R>(ctx: RequestContext, fn: (ctx: RequestContext) => Promise<R>): Promise<R> {
-    if (ctx.manager?.queryRunner?.isTransactionActive) return fn(ctx);
-    return this.unitOfWork.run({ userId: ctx.user?.id, rootId: ctx.rootId }, (manager) => fn(ctx.withManager(manager)));
-  }
-
-  /**
-   * PostgreSQL, a tenant route: one transaction whose first statement checks what the guards
-   * deferred (a live, active user who owns the root) and sets the RLS scope only if so. A
-   * refused account is the guard's 401, and a root that is not the user's its 404.
-   */
-  enterRoot<R>(check: DeferredRootCheck, requestId: string, fn: (ctx: RequestContext) => Promise<R>): Promise<R> {
-    const [sql, params] = this.roots.enterStatement(check);
-    return this.unitOfWork.runOpenedBy(sql, params, (manager, rows) => {
-      const [row] = rows as (AccountRow & { owned: boolean })[];
-      const user = admitAccount(row, check.tokenVersion);
-      if (row.owned !== true) throw new NotFoundException(ROOT_NOT_FOUND);
-      return fn(RequestContext.forUser(requestId, user).withRoot(check.rootId).withManager(manager));
-    });
+  /** Roots by owner, across root ids (list, create, name checks, transfer). */
+  owned<T extends RootRow>(entity: TenantEntityClass<T>): OwnerRepository<T> {
+    let repo = this.owners.get(entity);
+    if (!repo) this.owners.set(entity, (repo = new OwnerRepository(entity) as unknown as OwnerRepository<RootRow>));
+    return repo as unknown as OwnerRepository<T>;
   }
 }

@@ -1,136 +1,99 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DataSource,
-  EntityManager,
-  EntityTarget,
-  FindOptionsOrder,
-  FindOptionsWhere,
-  In,
-  IsNull,
-  Repository,
-  SelectQueryBuilder,
-} from 'typeorm';
+import { EntityManager, FindOperator, FindOptionsOrder, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { RequestContext } from '../context/request-context';
 import { TenantEntity } from '../database/base.entity';
-import { NOW_SQL } from '../database/columns';
-import { RequestContext } from './request-context';
+import { dialectOf } from '../database/dialect';
+import { ForeignRootError, ScopeEscapeError, ServerColumnError, UnfilteredWriteError } from './scope.errors';
+import { RootScopedQueryBuilder, SCOPE_PARAM } from './scoped-query-builder';
 
-/** A write or a filter that names a root other than the context's. */
-export class CrossTenantWriteError extends Error {
-  constructor(entity: string) {
-    super(`Refused: ${entity} row names a root other than the request's.`);
-  }
-}
+/** Columns only the server sets: never in a create (id aside) or a patch. */
+export const SERVER_COLUMNS = ['id', 'rootId', 'userId', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'deletedAt', 'deletionId'] as const;
+type ServerColumn = (typeof SERVER_COLUMNS)[number];
 
-const IMMUTABLE = ['id', 'rootId', 'createdAt', 'createdBy', 'deletedAt', 'deletionId'] as const;
+/** What a create may give: the entity's own fields, and an id of its choosing. */
+export type TenantCreate<T> = Partial<Omit<T, ServerColumn>> & { id?: string };
+/** What a patch may change: the entity's own fields. */
+export type TenantPatch<T> = Partial<Omit<T, ServerColumn>>;
+export type TenantWhere<T> = FindOptionsWhere<T>;
 
 export interface FindManyOptions<T> {
-  where?: FindOptionsWhere<T> | FindOptionsWhere<T>[];
+  where?: TenantWhere<T> | TenantWhere<T>[];
   order?: FindOptionsOrder<T>;
   take?: number;
   skip?: number;
   withDeleted?: boolean;
 }
 
+/** Rows per INSERT: well under both engines' limits on bound parameters. */
+const INSERT_BATCH = 200;
+
 /**
- * The only way features reach a tenant table. Every read, update, delete and restore
- * carries `root_id = <context root>` in its WHERE clause; every insert is stamped with the
- * context's root and user. A context without a root throws before any SQL is built.
+ * The only way features reach a tenant table. Every statement it runs is restricted to the
+ * context's root and runs in the context's unit of work; a context without either throws before
+ * any SQL is built. Reads go through a RootScopedQueryBuilder, so a caller's condition can
+ * never widen them. Writes are plain INSERTs (an id that exists anywhere is a conflict, never
+ * an upsert), and UPDATEs whose root term is bracketed apart from the caller's filter.
  */
 export class TenantRepository<T extends TenantEntity> {
-  constructor(
-    private readonly dataSource: DataSource,
-    readonly target: EntityTarget<T>,
-  ) {}
+  constructor(readonly target: TenantEntityClass<T>) {}
 
-  private get name(): string {
-    return this.dataSource.getMetadata(this.target).name;
-  }
-
-  private repository(ctx: RequestContext): Repository<T> {
-    const manager: EntityManager = ctx.manager ?? this.dataSource.manager;
-    return manager.getRepository(this.target);
-  }
-
-  /** Adds the context's root to one where-object, refusing a different one. */
-  private scopeWhere(ctx: RequestContext, where: FindOptionsWhere<T> = {}): FindOptionsWhere<T> {
+  /** A SELECT restricted to the root; see RootScopedQueryBuilder for what it refuses. */
+  createQueryBuilder(ctx: RequestContext, alias: string): RootScopedQueryBuilder<T> {
     const rootId = ctx.requireRoot();
-    const given = (where as { rootId?: unknown }).rootId;
-    if (given !== undefined && given !== rootId) throw new CrossTenantWriteError(this.name);
-    return { ...where, rootId } as FindOptionsWhere<T>;
-  }
-
-  private scopeWheres(ctx: RequestContext, where?: FindOptionsWhere<T> | FindOptionsWhere<T>[]) {
-    return Array.isArray(where) ? where.map((w) => this.scopeWhere(ctx, w)) : this.scopeWhere(ctx, where);
-  }
-
-  async find(ctx: RequestContext, options: FindManyOptions<T> = {}): Promise<T[]> {
-    return this.repository(ctx).find({ ...options, where: this.scopeWheres(ctx, options.where) });
-  }
-
-  async findOne(ctx: RequestContext, where: FindOptionsWhere<T>, withDeleted = false): Promise<T | null> {
-    return this.repository(ctx).findOne({ where: this.scopeWhere(ctx, where), withDeleted });
-  }
-
-  async findById(ctx: RequestContext, id: string, withDeleted = false): Promise<T | null> {
-    return this.findOne(ctx, { id } as FindOptionsWhere<T>, withDeleted);
-  }
-
-  async count(ctx: RequestContext, where?: FindOptionsWhere<T> | FindOptionsWhere<T>[]): Promise<number> {
-    return this.repository(ctx).count({ where: this.scopeWheres(ctx, where) });
-  }
-
-  /**
-   * A query builder already restricted to the root. Its where() adds to that restriction
-   * instead of replacing it, so a later where() cannot widen the query by accident.
-   * Joins to other tenant tables through their (root_id, id) keys stay inside the root,
-   * because the database refuses rows that link two roots.
-   */
-  createQueryBuilder(ctx: RequestContext, alias: string): SelectQueryBuilder<T> {
-    const rootId = ctx.requireRoot();
-    const qb = this.repository(ctx).createQueryBuilder(alias);
-    qb.where(`${alias}.root_id = :__tenantRoot`, { __tenantRoot: rootId });
-    qb.where = ((...args: Parameters<SelectQueryBuilder<T>['andWhere']>) => qb.andWhere(...args)) as never;
+    const manager = ctx.requireManager();
+    const qb = new RootScopedQueryBuilder<T>(manager.connection, manager.queryRunner).bindScope(rootId);
+    qb.select(alias).from(this.target, alias);
     return qb;
   }
 
-  /** Inserts rows of the context's root, stamped with who made them. */
-  async insert(ctx: RequestContext, values: Partial<T>): Promise<T>;
-  async insert(ctx: RequestContext, values: Partial<T>[]): Promise<T[]>;
-  async insert(ctx: RequestContext, values: Partial<T> | Partial<T>[]): Promise<T | T[]> {
+  async find(ctx: RequestContext, options: FindManyOptions<T> = {}): Promise<T[]> {
+    return this.query(ctx, options).getMany();
+  }
+
+  async findOne(ctx: RequestContext, where: TenantWhere<T>, withDeleted = false): Promise<T | null> {
+    return this.query(ctx, { where, withDeleted, take: 1 }).getOne();
+  }
+
+  async findById(ctx: RequestContext, id: string, withDeleted = false): Promise<T | null> {
+    return this.findOne(ctx, { id } as TenantWhere<T>, withDeleted);
+  }
+
+  async count(ctx: RequestContext, where?: TenantWhere<T> | TenantWhere<T>[]): Promise<number> {
+    return this.query(ctx, { where }).getCount();
+  }
+
+  /** Inserts rows of the context's root, stamped with who made them, and answers them as stored. */
+  async insert(ctx: RequestContext, values: TenantCreate<T>): Promise<T>;
+  async insert(ctx: RequestContext, values: TenantCreate<T>[]): Promise<T[]>;
+  async insert(ctx: RequestContext, values: TenantCreate<T> | TenantCreate<T>[]): Promise<T | T[]> {
     const rootId = ctx.requireRoot();
-    const userId = ctx.user?.id ?? null;
-    const rows = (Array.isArray(values) ? values : [values]).map((v) => {
-      if (v.rootId !== undefined && v.rootId !== rootId) throw new CrossTenantWriteError(this.name);
-      return this.repository(ctx).create({
-        ...v,
-        id: v.id ?? randomUUID(),
-        rootId,
-        createdBy: userId,
-        updatedBy: userId,
-      } as T);
+    const manager = ctx.requireManager();
+    const userId = ctx.requireUser().id;
+    const list = Array.isArray(values) ? values : [values];
+    const rows = list.map((v) => {
+      this.refuseServerColumns(manager, v as ObjectLiteral, ['id']);
+      return { ...v, id: v.id ?? randomUUID(), rootId, createdBy: userId, updatedBy: userId };
     });
-    const saved = await this.repository(ctx).save(rows as T[], { reload: true });
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await manager.createQueryBuilder().insert().into(this.target).values(rows.slice(i, i + INSERT_BATCH) as QueryDeepPartialEntity<T>[]).execute();
+    }
+    const ids = rows.map((r) => r.id);
+    const stored = new Map((await this.query(ctx, { where: { id: In(ids) } as TenantWhere<T>, withDeleted: true }).getMany()).map((r) => [r.id, r]));
+    const saved = ids.map((id) => stored.get(id)!);
     return Array.isArray(values) ? saved : saved[0];
   }
 
   /**
-   * Updates rows of the context's root; returns how many matched. The root, id and
-   * creation stamps cannot be patched. updated_at is set by TypeORM, updated_by here.
+   * Updates live rows of the context's root that match `where`; returns how many matched.
+   * The version goes up by one on versioned tables (TypeORM's update does it), updated_at and
+   * updated_by are stamped here.
    */
-  async update(ctx: RequestContext, where: FindOptionsWhere<T>, patch: Partial<T>): Promise<number> {
-    for (const key of IMMUTABLE) {
-      if ((patch as Record<string, unknown>)[key] !== undefined) {
-        throw new CrossTenantWriteError(`${this.name}.${key} cannot be changed;`);
-      }
-    }
-    const result = await this.repository(ctx)
-      .createQueryBuilder()
-      .update()
-      .set({ ...patch, updatedBy: ctx.user?.id ?? null } as QueryDeepPartialEntity<T>)
-      .where(this.scopeWhere(ctx, { ...where, deletedAt: IsNull() } as FindOptionsWhere<T>))
-      .execute();
-    return result.affected ?? 0;
+  async update(ctx: RequestContext, where: TenantWhere<T>, patch: TenantPatch<T>): Promise<number> {
+    const manager = ctx.requireManager();
+    this.refuseServerColumns(manager, patch as ObjectLiteral);
+    if (Object.keys(patch).length === 0) return 0;
+    return this.write(ctx, where, { ...patch, updatedAt: () => dialectOf(manager.connection).now, updatedBy: ctx.requireUser().id }, true);
   }
 
   /**
@@ -139,25 +102,78 @@ export class TenantRepository<T extends TenantEntity> {
    */
   async softDelete(ctx: RequestContext, ids: string[], deletionId: string = randomUUID()): Promise<{ deletionId: string; count: number }> {
     if (ids.length === 0) return { deletionId, count: 0 };
-    const result = await this.repository(ctx)
-      .createQueryBuilder()
-      .update()
-      .set({ deletedAt: () => NOW_SQL, deletionId, updatedBy: ctx.user?.id ?? null } as never)
-      .where(this.scopeWhere(ctx, { id: In(ids), deletedAt: IsNull() } as FindOptionsWhere<T>))
-      .execute();
-    return { deletionId, count: result.affected ?? 0 };
+    const now = dialectOf(ctx.requireManager().connection).now;
+    const set = { deletedAt: () => now, updatedAt: () => now, deletionId, updatedBy: ctx.requireUser().id };
+    const count = await this.write(ctx, { id: In(ids) } as TenantWhere<T>, set, true);
+    return { deletionId, count };
   }
 
   /** Brings back exactly the rows one soft delete took. */
   async restore(ctx: RequestContext, deletionId: string): Promise<number> {
-    const result = await this.repository(ctx)
-      .createQueryBuilder()
-      .update()
-      .set({ deletedAt: null, deletionId: null, updatedBy: ctx.user?.id ?? null } as never)
-      .where(this.scopeWhere(ctx, { deletionId } as FindOptionsWhere<T>))
-      .execute();
+    const now = dialectOf(ctx.requireManager().connection).now;
+    const set = { deletedAt: null, deletionId: null, updatedAt: () => now, updatedBy: ctx.requireUser().id };
+    return this.write(ctx, { deletionId } as TenantWhere<T>, set, false);
+  }
+
+  private query(ctx: RequestContext, { where, order, take, skip, withDeleted }: FindManyOptions<T>): RootScopedQueryBuilder<T> {
+    const qb = this.createQueryBuilder(ctx, this.nameIn(ctx.requireManager()));
+    return qb.setFindOptions({ where: this.ownFilter(ctx, where), order, take, skip, withDeleted });
+  }
+
+  private nameIn(manager: EntityManager): string {
+    return manager.connection.getMetadata(this.target).name;
+  }
+
+  /**
+   * One UPDATE: the caller's filter, then the root (and, for live rows, deleted_at IS NULL) as
+   * a separate bracketed term that TypeORM renders as `WHERE (filter) AND (root ...)`.
+   */
+  private async write(ctx: RequestContext, where: TenantWhere<T>, set: ObjectLiteral, liveOnly: boolean): Promise<number> {
+    const rootId = ctx.requireRoot();
+    const manager = ctx.requireManager();
+    const filter = this.ownFilter(ctx, where);
+    if (filter === undefined || Array.isArray(filter)) throw new UnfilteredWriteError(this.nameIn(manager));
+    const qb = manager.createQueryBuilder().update(this.target).set(set as QueryDeepPartialEntity<T>).where(filter);
+    qb.expressionMap.extraAppendedAndWhereCondition = `root_id = :${SCOPE_PARAM}${liveOnly ? ' AND deleted_at IS NULL' : ''}`;
+    qb.expressionMap.parameters[SCOPE_PARAM] = rootId;
+    const result = await qb.execute();
     return result.affected ?? 0;
   }
+
+  /**
+   * The caller's filter without the root: a filter that names this root may say so, one that
+   * names another is refused. Raw SQL operators are refused: a filter object carries values.
+   * An empty filter is undefined.
+   */
+  private ownFilter(ctx: RequestContext, where?: TenantWhere<T> | TenantWhere<T>[]): TenantWhere<T> | TenantWhere<T>[] | undefined {
+    if (where === undefined) return undefined;
+    const rootId = ctx.requireRoot();
+    const name = this.nameIn(ctx.requireManager());
+    const strip = (w: TenantWhere<T>) => {
+      const { rootId: given, ...rest } = w as ObjectLiteral;
+      if (given !== undefined && given !== rootId) throw new ForeignRootError(name);
+      for (const value of Object.values(rest)) refuseRaw(value, name);
+      return rest as TenantWhere<T>;
+    };
+    if (Array.isArray(where)) return where.length === 0 ? undefined : where.map(strip);
+    const own = strip(where);
+    return Object.values(own).some((v) => v !== undefined) ? own : undefined;
+  }
+
+  private refuseServerColumns(manager: EntityManager, values: ObjectLiteral, allowed: readonly string[] = []): void {
+    const name = this.nameIn(manager);
+    for (const column of SERVER_COLUMNS) {
+      if (allowed.includes(column) || values[column] === undefined) continue;
+      if (column === 'rootId') throw new ForeignRootError(name);
+      throw new ServerColumnError(name, column);
+    }
+  }
+}
+
+function refuseRaw(value: unknown, entity: string): void {
+  if (!(value instanceof FindOperator)) return;
+  if (value.type === 'raw') throw new ScopeEscapeError(`a Raw() condition in a ${entity} filter object`);
+  if (value.child !== undefined) refuseRaw(value.child, entity);
 }
 
 export type TenantEntityClass<T extends TenantEntity = TenantEntity> = new () => T;

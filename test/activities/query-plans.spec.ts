@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { UnitOfWork } from '../../src/database/unit-of-work';
 import { TENANT_ENTITIES } from '../../src/database/entities';
 import { createTestApp, TestApp } from '../helpers/db';
 import { practice, rootClient, RootClient } from './helpers';
@@ -82,6 +83,8 @@ describe('query plans of the activity and template routes (SQLite)', () => {
     expect({ call: `${method} ${path}`, status: res.statusCode, problems }).toEqual({ call: `${method} ${path}`, status: expect.any(Number), problems: [] });
     const expected = refused ? res.statusCode >= 400 && res.statusCode < 500 : res.statusCode < 300;
     if (!expected) throw new Error(`${method} ${path} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+    // Every call runs statements of its own (reads too, on the read connection): none escapes the check.
+    expect({ call: `${method} ${path}`, statements: statements.length > 0 }).toEqual({ call: `${method} ${path}`, statements: true });
     return { res, statements: statements.length };
   }
 
@@ -108,6 +111,10 @@ describe('query plans of the activity and template routes (SQLite)', () => {
       log: (...args) => inner.log(...args),
     };
     (ds as unknown as { logger: TypeOrmLogger }).logger = spy;
+    // Reads run on the unit of work's read-only connection, a DataSource of its own.
+    const reader = (t.app.get(UnitOfWork) as unknown as { reader?: DataSource }).reader;
+    expect(reader?.isInitialized).toBe(true);
+    (reader as unknown as { logger: TypeOrmLogger }).logger = spy;
     // Another root with rows in the same tables, so that a plan that ignored root_id would show.
     for (const c of [b, a]) {
       const group = (await c.call('POST', '/activity-groups', { name: 'Other' })).json().id;

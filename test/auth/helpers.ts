@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { RequestContext } from '../../src/context/request-context';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RotateResult, TokenService } from '../../src/auth/token.service';
 
@@ -31,9 +33,10 @@ export function me(app: NestFastifyApplication, authorization?: string, headers:
  */
 export async function interleavedRotations(app: NestFastifyApplication, refreshToken: string) {
   const tokens = app.get(TokenService);
+  const ctx = RequestContext.anonymous('interleaved').withManager(app.get(DataSource).manager);
   let inner: RotateResult | undefined;
-  const outer = await tokens.rotate(refreshToken, async () => {
-    inner = await tokens.rotate(refreshToken, async () => 0);
+  const outer = await tokens.rotate(ctx, refreshToken, async () => {
+    inner = await tokens.rotate(ctx, refreshToken, async () => 0);
     return 0;
   });
   return { outer, inner: inner! };

@@ -3,9 +3,8 @@ import * as jwt from 'jsonwebtoken';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '../../src/auth/auth.guard';
 import { TokenService } from '../../src/auth/token.service';
-import { RootAccess } from '../../src/tenancy/root-access';
 import { User } from '../../src/auth/user.entity';
-import { CONTEXT_KEY, RequestContext, USER_KEY } from '../../src/tenancy/request-context';
+import { CONTEXT_KEY, RequestContext } from '../../src/context/request-context';
 import { createTestApp, describeDb, TestApp } from '../helpers/db';
 import { me, signUp } from './helpers';
 
@@ -209,7 +208,7 @@ describeDb('the authentication guard contract', () => {
   let guard: AuthGuard;
   beforeAll(async () => {
     t = await createTestApp();
-    guard = new AuthGuard(new Reflector(), t.app.get(TokenService), t.db.dataSource.getRepository(User), t.app.get(RootAccess));
+    guard = new AuthGuard(new Reflector(), t.app.get(TokenService));
   });
   afterAll(async () => t?.close());
 
@@ -225,22 +224,30 @@ describeDb('the authentication guard contract', () => {
     } as never;
   };
 
-  it('sets request.user (AuthUser) and request.fgContext (RequestContext.forUser) with the pino request id', async () => {
+  it('leaves request.fgContext authenticated (the claims of the token, no user yet) with the pino request id, and reads no database', async () => {
     const { accessToken } = await signUp(t.app, 'context@example.com');
     const user = await t.db.dataSource.getRepository(User).findOneByOrFail({ email: 'context@example.com' });
     const request: Record<string, unknown> = { id: 'fastify-1', raw: { id: 'pino-42' }, headers: { authorization: `Bearer ${accessToken}` } };
-    await expect(guard.canActivate(contextFor(request))).resolves.toBe(true);
-    expect(request[USER_KEY]).toEqual({ id: user.id, email: 'context@example.com', role: 'user' });
+    const queries = jest.spyOn(t.db.dataSource, 'query');
+    try {
+      expect(guard.canActivate(contextFor(request))).toBe(true);
+    } finally {
+      queries.mockRestore();
+    }
+    expect(queries).not.toHaveBeenCalled();
+    expect(Object.keys(request).sort()).toEqual([CONTEXT_KEY, 'headers', 'id', 'raw']);
     const ctx = request[CONTEXT_KEY] as RequestContext;
     expect(ctx).toBeInstanceOf(RequestContext);
     expect(ctx.requestId).toBe('pino-42');
-    expect(ctx.user).toEqual(request[USER_KEY]);
+    expect(ctx.claims).toEqual({ userId: user.id, tokenVersion: 0 });
+    expect(ctx.user).toBeUndefined();
+    expect(() => ctx.requireUser()).toThrow();
     expect(ctx.rootId).toBeUndefined();
   });
 
   it('over HTTP, the context carries the request id that X-Request-Id (and the log) shows', async () => {
     const { accessToken } = await signUp(t.app, 'context3@example.com');
-    const spy = jest.spyOn(RequestContext, 'forUser');
+    const spy = jest.spyOn(RequestContext, 'authenticated');
     try {
       const given = await me(t.app, `Bearer ${accessToken}`, { 'x-request-id': 'client-req-77' });
       const generated = await me(t.app, `Bearer ${accessToken}`);
@@ -260,15 +267,14 @@ describeDb('the authentication guard contract', () => {
 
   it('lets a @Public() route through with an anonymous context and no user', async () => {
     const request: Record<string, unknown> = { raw: { id: 'pino-1' }, headers: {} };
-    await expect(guard.canActivate(contextFor(request, true))).resolves.toBe(true);
-    expect(request[USER_KEY]).toBeUndefined();
+    expect(guard.canActivate(contextFor(request, true))).toBe(true);
     expect((request[CONTEXT_KEY] as RequestContext).user).toBeUndefined();
+    expect((request[CONTEXT_KEY] as RequestContext).claims).toBeUndefined();
   });
 
   it('sets nothing on the request when it refuses', async () => {
     const request: Record<string, unknown> = { raw: { id: 'pino-2' }, headers: { authorization: 'Bearer a.b.c' } };
-    await expect(guard.canActivate(contextFor(request))).rejects.toMatchObject({ status: 401 });
-    expect(request[USER_KEY]).toBeUndefined();
+    expect(() => guard.canActivate(contextFor(request))).toThrow(expect.objectContaining({ status: 401 }));
     expect(request[CONTEXT_KEY]).toBeUndefined();
   });
 });

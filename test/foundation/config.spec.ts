@@ -110,4 +110,71 @@ describe('configuration', () => {
       expect(() => loadConfig({ TRUST_PROXY: value }, CWD)).toThrow(/Invalid TRUST_PROXY .*Valid values: false, or proxy addresses/);
     });
   });
+
+  describe('CORS_ORIGINS', () => {
+    it('allows no origin by default', () => {
+      expect(loadConfig({}, CWD).cors.origins).toEqual([]);
+      expect(loadConfig({ CORS_ORIGINS: ' ' }, CWD).cors.origins).toEqual([]);
+    });
+
+    it('takes exact origins, comma-separated, in the form browsers send', () => {
+      expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,' }, CWD).cors.origins).toEqual([
+        'https://app.example.com',
+        'http://localhost:5173',
+      ]);
+      expect(loadConfig({ CORS_ORIGINS: 'https://App.Example.com:443' }, CWD).cors.origins).toEqual(['https://app.example.com']);
+    });
+
+    it('takes * outside production', () => {
+      expect(loadConfig({ CORS_ORIGINS: '*' }, CWD).cors.origins).toBe('*');
+      expect(loadConfig({ APP_ENV: 'test', CORS_ORIGINS: ' * ' }, CWD).cors.origins).toBe('*');
+    });
+
+    it('refuses * in production, naming the variable', () => {
+      expect(() => loadConfig({ APP_ENV: 'production', JWT_SECRET: GOOD_SECRET, CORS_ORIGINS: '*' }, CWD)).toThrow(ConfigError);
+      expect(() => loadConfig({ APP_ENV: 'production', JWT_SECRET: GOOD_SECRET, CORS_ORIGINS: '*' }, CWD)).toThrow(/CORS_ORIGINS=\* is refused in production/);
+      expect(loadConfig({ APP_ENV: 'production', JWT_SECRET: GOOD_SECRET, CORS_ORIGINS: 'https://app.example.com' }, CWD).cors.origins).toEqual([
+        'https://app.example.com',
+      ]);
+    });
+
+    it.each([
+      'https://app.example.com/',
+      'https://app.example.com/path',
+      'app.example.com',
+      '*.example.com',
+      'https://*.example.com',
+      'null',
+      'ftp://files.example.com',
+      'https://user@app.example.com',
+      'https://app.example.com?x=1',
+      'https://app.example.com, *',
+      'https://app.example.com:99999',
+    ])('refuses %j, naming the variable', (value) => {
+      expect(() => loadConfig({ CORS_ORIGINS: value }, CWD)).toThrow(ConfigError);
+      expect(() => loadConfig({ CORS_ORIGINS: value }, CWD)).toThrow(/CORS_ORIGINS/);
+    });
+  });
+
+  describe('HTTP timeouts', () => {
+    it('default to what a reverse proxy expects: keep-alive longer than its 60 s idle timeout', () => {
+      expect(loadConfig({}, CWD).http).toEqual({ requestTimeoutMs: 30000, connectionTimeoutMs: 60000, keepAliveTimeoutMs: 72000 });
+    });
+
+    it('are configurable', () => {
+      const env = { HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_CONNECTION_TIMEOUT_MS: '20000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' };
+      expect(loadConfig(env, CWD).http).toEqual({ requestTimeoutMs: 5000, connectionTimeoutMs: 20000, keepAliveTimeoutMs: 65000 });
+    });
+
+    it.each([
+      ['HTTP_REQUEST_TIMEOUT_MS', '0'],
+      ['HTTP_REQUEST_TIMEOUT_MS', 'abc'],
+      ['HTTP_CONNECTION_TIMEOUT_MS', '0'],
+      ['HTTP_CONNECTION_TIMEOUT_MS', '-1'],
+      ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '1.5'],
+      ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '99999999'],
+    ])('%s=%s is refused, naming the variable: none may be switched off', (name, value) => {
+      expect(() => loadConfig({ [name]: value }, CWD)).toThrow(new RegExp(name));
+    });
+  });
 });

@@ -92,6 +92,14 @@ describe('environments (real processes)', () => {
     productionUntouched();
   });
 
+  it('production refuses to start with CORS_ORIGINS=*, naming the variable, before it opens any database', async () => {
+    const before = listFiles(data);
+    const r = await service({ APP_ENV: 'production', JWT_SECRET: GOOD_SECRET, CORS_ORIGINS: '*' });
+    expect({ code: r.code === 0 ? 0 : 'non-zero', says: /CORS_ORIGINS/.test(r.output) }).toEqual({ code: 'non-zero', says: true });
+    expect(listFiles(data)).toEqual(before);
+    productionUntouched();
+  });
+
   it('with no APP_ENV the service migrates and serves data/goals_dev.db, prints it first, and touches nothing else', async () => {
     const entriesBefore = topLevel();
     const port = await freePort();
@@ -106,17 +114,15 @@ describe('environments (real processes)', () => {
       await waitForOutput(child, /Listening on/);
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({
-        status: 'ok',
-        environment: 'development',
-        database: `sqlite ${path.join(data, 'goals_dev.db')}`,
-      });
+      // The database is for the operator (the log below) and administrators, not for anyone who asks.
+      expect(await res.json()).toEqual({ status: 'ok', environment: 'development' });
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
     expect(stdout.split('\n')[0]).toBe(`Fractal Goals API: environment=development database=sqlite ${path.join(data, 'goals_dev.db')}`);
     expect(stdout).toMatch(/Applied: InitialSchema1767225600000/);
+    expect(stdout).toMatch(/^Migrations: \d+ applied, last \w+; pending: none$/m);
     // The service wrote only data/goals_dev.db (and its WAL companions) beside the sentinel.
     expect(listFiles(data).filter((f) => f !== 'goals.db').every((f) => /^goals_dev\.db(-wal|-shm)?$/.test(f))).toBe(true);
     expect(listFiles(data)).toContain('goals_dev.db');

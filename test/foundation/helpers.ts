@@ -113,7 +113,7 @@ export function projectCopy(): { dir: string; remove(): void } {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(APP_ENV|DB_ENGINE|DATABASE_|JWT_|PORT$|HOST$|BACKUP_DIR$|MIGRATION_DRY_RUN$|NODE_ENV$|LOG_LEVEL$|npm_)/.test(key)) delete env[key];
+    if (/^(APP_ENV|DB_ENGINE|DATABASE_|JWT_|PORT$|HOST$|BACKUP_DIR$|MIGRATION_DRY_RUN$|NODE_ENV$|LOG_LEVEL$|CORS_ORIGINS$|HTTP_\w+_TIMEOUT_MS$|npm_)/.test(key)) delete env[key];
   }
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
@@ -183,75 +183,12 @@ export function listFiles(dir: string): string[] {
   return fs.readdirSync(dir).sort();
 }
 
-export interface SeededRoot {
-  userId: string;
-  rootId: string;
-  goalId: string;
-  sessionId: string;
-  groupId: string;
-  activityId: string;
-  metricId: string;
-  splitId: string;
-  instanceId: string;
-  templateId: string;
-  programId: string;
-  blockId: string;
-  dayId: string;
-}
-
 let seq = 0;
 /** A uuid-shaped id that is unique within the run and readable in failures. */
 export function testId(tag: string): string {
   const n = (++seq).toString(16).padStart(12, '0');
   const t = Buffer.from(tag).toString('hex').padEnd(8, '0').slice(0, 8);
   return `${t}-0000-4000-8000-${n}`;
-}
-
-/** One user's root with a row in every tenant table, all written by raw SQL. */
-export async function seedRoot(ds: DataSource, label: string): Promise<SeededRoot> {
-  const s: SeededRoot = {
-    userId: testId('user'),
-    rootId: testId('root'),
-    goalId: testId('goal'),
-    sessionId: testId('sess'),
-    groupId: testId('grp'),
-    activityId: testId('act'),
-    metricId: testId('met'),
-    splitId: testId('spl'),
-    instanceId: testId('inst'),
-    templateId: testId('tpl'),
-    programId: testId('prog'),
-    blockId: testId('blk'),
-    dayId: testId('day'),
-  };
-  const r = s.rootId;
-  await insertRow(ds, 'users', { id: s.userId, email: `${label.toLowerCase()}@example.com` });
-  await insertRow(ds, 'goals', { id: r, root_id: r, user_id: s.userId, type: 'UltimateGoal', name: `Root ${label}` });
-  await insertRow(ds, 'goals', { id: s.goalId, root_id: r, parent_id: r, type: 'ShortTermGoal', name: `Goal ${label}` });
-  await insertRow(ds, 'session_templates', { id: s.templateId, root_id: r, name: `Template ${label}`, legacy_template_data: '{"sections":[]}' });
-  await insertRow(ds, 'goals', {
-    id: s.sessionId, root_id: r, parent_id: s.goalId, type: 'PracticeSession', name: `Session ${label}`,
-    session_start: '2026-01-01 10:00:00', session_end: '2026-01-01 11:00:00', total_duration_seconds: 3600, template_id: s.templateId,
-  });
-  await insertRow(ds, 'practice_session_goals', { id: testId('psg'), root_id: r, practice_session_id: s.sessionId, short_term_goal_id: s.goalId });
-  await insertRow(ds, 'activity_groups', { id: s.groupId, root_id: r, name: 'Strength' });
-  await insertRow(ds, 'activity_definitions', { id: s.activityId, root_id: r, group_id: s.groupId, name: 'Squat' });
-  await insertRow(ds, 'metric_definitions', { id: s.metricId, root_id: r, activity_id: s.activityId, name: 'Weight', unit: 'kg' });
-  await insertRow(ds, 'split_definitions', { id: s.splitId, root_id: r, activity_id: s.activityId, name: 'Left' });
-  await insertRow(ds, 'activity_instances', {
-    id: s.instanceId, root_id: r, practice_session_id: s.sessionId, activity_definition_id: s.activityId,
-    time_start: '2026-01-01 10:05:00', time_stop: '2026-01-01 10:15:00', duration_seconds: 600,
-  });
-  await insertRow(ds, 'metric_values', {
-    id: testId('mval'), root_id: r, activity_instance_id: s.instanceId, metric_definition_id: s.metricId, split_definition_id: s.splitId, value: 100.5,
-  });
-  await insertRow(ds, 'programs', {
-    id: s.programId, root_id: r, name: `Program ${label}`, start_date: '2026-01-01 00:00:00', end_date: '2026-03-01 00:00:00', goal_ids: '[]', weekly_schedule: '{}',
-  });
-  await insertRow(ds, 'program_blocks', { id: s.blockId, root_id: r, program_id: s.programId, name: 'Block 1' });
-  await insertRow(ds, 'program_days', { id: s.dayId, root_id: r, block_id: s.blockId, name: 'Day 1' });
-  await insertRow(ds, 'scheduled_sessions', { id: testId('sch'), root_id: r, day_id: s.dayId, session_template_id: s.templateId });
-  return s;
 }
 
 /**

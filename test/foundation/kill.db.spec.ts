@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { SafeDataSource } from '../../src/database/data-source';
 import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../helpers/db';
-import { cleanEnv, PROJECT_ROOT, schemaSnapshot, seedRoot, tableContents, tsNodeArgs, waitForOutput } from './helpers';
+import { seedRoot } from '../helpers/seed';
+import { cleanEnv, PROJECT_ROOT, schemaSnapshot, tableContents, tsNodeArgs, waitForOutput } from './helpers';
 
 describeDb(`a migration killed with SIGKILL (${ENGINE})`, () => {
   let db: TestDatabase & { dataSource: SafeDataSource };

@@ -6,7 +6,8 @@ import { MIGRATIONS } from '../../migrations';
 import { dataSourceOptions, SafeDataSource } from '../../src/database/data-source';
 import { migrationStatus } from '../../src/database/safe-migrations';
 import { createEmptyDatabase, createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../helpers/db';
-import { isPostgres, rowCounts, schemaSnapshot, seedRoot, semanticSchema, tableContents, userTables } from './helpers';
+import { seedRoot } from '../helpers/seed';
+import { isPostgres, rowCounts, schemaSnapshot, semanticSchema, tableContents, userTables } from './helpers';
 
 type MigrationClass = new () => MigrationInterface;
 /** The project's migrations, by name, in order. */

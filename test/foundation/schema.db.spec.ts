@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { TENANT_ENTITIES } from '../../src/database/entities';
 import { Goal } from '../../src/goals/goal.entity';
 import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../helpers/db';
-import { insertRow, isPostgres, seedRoot, SeededRoot, sql, testId } from './helpers';
+import { seedRoot, SeededRoot } from '../helpers/seed';
+import { insertRow, isPostgres, sql, testId } from './helpers';
 
 /** The tenant tables of issue 2, section 3. */
 const TENANT_TABLES = [
@@ -317,7 +318,8 @@ describeDb(`schema (${ENGINE})`, () => {
     it('deleting a root removes its rows from every tenant table, and leaves the other root alone', async () => {
       const victim = await seedRoot(ds, 'Victim');
       const count = async (table: string, root: string) => Number((await sql(ds, `SELECT count(*) AS n FROM "${table}" WHERE root_id = ?`, [root]))[0].n);
-      for (const t of TENANT_TABLES) expect({ t, n: await count(t, victim.rootId) }).toEqual({ t, n: expect.any(Number) });
+      // The victim has rows in every tenant table, so that the cascade below has something to remove everywhere.
+      for (const t of TENANT_TABLES) expect({ t, seeded: (await count(t, victim.rootId)) > 0 }).toEqual({ t, seeded: true });
       const before: Record<string, number> = {};
       for (const t of TENANT_TABLES) before[t] = await count(t, b.rootId);
       await sql(ds, `DELETE FROM goals WHERE id = ?`, [victim.rootId]);

@@ -77,6 +77,46 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   return ids as SeededIds;
 }
 
+/** The ids of one account's root seeded by seedRoot, by what they are. */
+export interface SeededRoot {
+  userId: string;
+  rootId: string;
+  /** A ShortTermGoal of the root. */
+  goalId: string;
+  sessionId: string;
+  groupId: string;
+  activityId: string;
+  metricId: string;
+  splitId: string;
+  instanceId: string;
+  templateId: string;
+  programId: string;
+  blockId: string;
+  dayId: string;
+}
+
+/** A new account (`<label>@example.com`, no password) owning one root seeded by seedTenant. */
+export async function seedRoot(ds: DataSource, label: string): Promise<SeededRoot> {
+  const userId = randomUUID();
+  await ds.getRepository('User').insert({ id: userId, email: `${label.toLowerCase()}@example.com` });
+  const ids = await seedTenant(ds, userId, randomUUID(), label);
+  return {
+    userId,
+    rootId: ids.root,
+    goalId: ids.shortTermGoal,
+    sessionId: ids.session,
+    groupId: ids.activity_groups,
+    activityId: ids.activity_definitions,
+    metricId: ids.metric_definitions,
+    splitId: ids.split_definitions,
+    instanceId: ids.activity_instances,
+    templateId: ids.session_templates,
+    programId: ids.programs,
+    blockId: ids.program_blocks,
+    dayId: ids.program_days,
+  };
+}
+
 /** Every tenant row of one root, as canonical JSON: compare before and after to prove nothing changed. */
 export async function snapshotRoot(ds: DataSource, rootId: string): Promise<string> {
   const out: Record<string, unknown[]> = {};

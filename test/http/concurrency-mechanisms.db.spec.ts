@@ -6,17 +6,15 @@ import { GoalsModule } from '../../src/goals/goals.module';
 import { RootsService } from '../../src/goals/roots.service';
 import { Versioned, parseIfMatch } from '../../src/http/etag';
 import { Idempotent } from '../../src/http/idempotency';
-import { Ctx } from '../../src/tenancy/ctx.decorator';
-import { RequestContext } from '../../src/tenancy/request-context';
-import { TenantRoute, UserRoute } from '../../src/tenancy/route.decorators';
+import { Ctx } from '../../src/context/ctx.decorator';
+import { RequestContext } from '../../src/context/request-context';
 import { signUp } from '../auth/helpers';
 import { createMigratedDatabase, describeDb, ENGINE } from '../helpers/db';
 
 /**
  * The shared mechanisms on probe routes that use them exactly as a feature route would: one
- * decorator each, on top of the real roots service, tenant guard and request transaction.
+ * decorator each, on top of the real roots service and the request's unit of work.
  */
-@TenantRoute()
 @Controller('api/roots/:rootId/probe')
 class ProbeRootController {
   constructor(private readonly roots: RootsService) {}
@@ -34,7 +32,6 @@ class ProbeRootController {
   }
 }
 
-@UserRoute()
 @Controller('api/probe-roots')
 class ProbeRootsController {
   constructor(private readonly roots: RootsService) {}

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
-import { adoptionTestHooks } from '../../migrations/lib/legacy/adopt';
-import { AdoptionReport, lastAdoptionReport, setAdoptionOutput } from '../../migrations/lib/legacy/report';
+import { AdoptionReport } from '../../migrations/lib/legacy/report';
 import { createMigratedDatabase, TestDatabase } from '../helpers/db';
 import { normalizedSchema } from './fixtures';
 
@@ -16,20 +15,24 @@ export interface MigrationRun {
 export async function migrate(db: TestDatabase, options: { failAfter?: string } = {}): Promise<MigrationRun> {
   const lines: string[] = [];
   const progress: string[] = [];
-  setAdoptionOutput({ log: (l) => lines.push(l), progress: (p, s) => progress.push(`${Math.floor(p)}% ${s}`) });
-  adoptionTestHooks.failAfter = options.failAfter;
-  const before = lastAdoptionReport();
+  let report: AdoptionReport | undefined;
   const ds = db.newDataSource();
-  ds.safeRunOptions = { ...ds.safeRunOptions, log: (l) => lines.push(l) };
+  ds.safeRunOptions = {
+    ...ds.safeRunOptions,
+    log: (l) => lines.push(l),
+    adoption: {
+      log: (l) => lines.push(l),
+      progress: (p, s) => progress.push(`${Math.floor(p)}% ${s}`),
+      onReport: (r) => (report = r),
+      failAfter: options.failAfter,
+    },
+  };
   try {
     await ds.initialize();
     const executed = (await ds.runMigrations()).map((m) => m.name);
-    const report = lastAdoptionReport();
     const backups = fs.existsSync(db.backupDir) ? fs.readdirSync(db.backupDir) : [];
-    return { executed, report: report === before ? undefined : report, lines, progress, backups };
+    return { executed, report, lines, progress, backups };
   } finally {
-    adoptionTestHooks.failAfter = undefined;
-    setAdoptionOutput(undefined);
     if (ds.isInitialized) await ds.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import { Shape } from './shape';
+import type { Shape } from './shape';
 
 export interface TableCount {
   table: string;
@@ -61,22 +61,10 @@ function defaultProgress(): AdoptionOutput['progress'] {
   };
 }
 
-let output: AdoptionOutput | undefined;
-let lastReport: AdoptionReport | undefined;
-
-/** Tests and tools may redirect the adoption's output; undefined restores the default. */
-export function setAdoptionOutput(o: Partial<AdoptionOutput> | undefined): void {
-  output = o ? { log: o.log ?? ((l) => console.log(l)), progress: o.progress ?? defaultProgress() } : undefined;
+/** The caller's log and progress (AdoptionOptions), each defaulting to the console. */
+export function adoptionOutput(o: Partial<AdoptionOutput> = {}): AdoptionOutput {
+  return { log: o.log ?? ((l) => console.log(l)), progress: o.progress ?? defaultProgress() };
 }
-
-export function adoptionOutput(): AdoptionOutput {
-  return output ?? { log: (l) => console.log(l), progress: defaultProgress() };
-}
-
-export const lastAdoptionReport = (): AdoptionReport | undefined => lastReport;
-export const rememberReport = (r: AdoptionReport) => {
-  lastReport = r;
-};
 
 const LIST_LIMIT = 50;
 

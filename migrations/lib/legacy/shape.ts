@@ -1,5 +1,5 @@
 import { QueryRunner } from 'typeorm';
-import { LEGACY_PREFIX, LEGACY_TABLES, stashedIndexCount } from '../legacy-stash';
+import { LEGACY_PREFIX, LEGACY_TABLES } from '../legacy-stash';
 import { q } from './values';
 
 /** The legacy tables present (by their Flask names) and each one's columns, read from sqlite_master. */
@@ -49,11 +49,11 @@ const IMPROVEMENTS: [string, string][] = [
 /**
  * Which historical shape a Flask-era file has, from its tables and columns alone:
  * 1 (December 2025: separate practice_sessions, no goals.root_id), 2 (before the
- * improvements), 3 (partly improved), 4 (fully improved by the old script).
+ * improvements), 3 (partly improved), 4 (fully improved by the old script). legacyIndexes is
+ * how many indexes the file had before InitialSchema dropped them, when known.
  */
-export function detectShape(cols: LegacyColumns): Shape {
+export function detectShape(cols: LegacyColumns, legacyIndexes: number | undefined): Shape {
   const has = (t: string, c: string) => cols.get(t)?.includes(c) ?? false;
-  const legacyIndexes = stashedIndexCount();
   if (cols.has('practice_sessions') || !has('goals', 'root_id')) {
     return { number: 1, description: 'December 2025: sessions in practice_sessions, goals without root_id', legacyIndexes };
   }

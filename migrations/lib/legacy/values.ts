@@ -66,7 +66,7 @@ export function normalizeDate(value: unknown): string | null {
   return ts ? ts.slice(0, 10) : null;
 }
 
-/** Registers the two functions the adoption's SQL calls (deterministic, so SQLite may cache them). */
+/** Registers the functions the adoption's SQL calls (deterministic, so SQLite may cache them). */
 export function registerFunctions(db: { function(name: string, opts: object, fn: (...a: unknown[]) => unknown): unknown }): void {
   db.function('fg_ts', { deterministic: true }, (v) => normalizeTimestamp(v));
   db.function('fg_date', { deterministic: true }, (v) => normalizeDate(v));
