@@ -246,9 +246,11 @@ export async function seedRoot(ds: DataSource, label: string): Promise<SeededRoo
     id: testId('mval'), root_id: r, activity_instance_id: s.instanceId, metric_definition_id: s.metricId, split_definition_id: s.splitId, value: 100.5,
   });
   await insertRow(ds, 'programs', {
-    id: s.programId, root_id: r, name: `Program ${label}`, start_date: '2026-01-01 00:00:00', end_date: '2026-03-01 00:00:00', goal_ids: '[]', weekly_schedule: '{}',
+    id: s.programId, root_id: r, name: `Program ${label}`, start_date: '2026-01-01 00:00:00', end_date: '2026-03-01 00:00:00', weekly_schedule: '{}',
   });
+  await insertRow(ds, 'program_goals', { id: testId('pgl'), root_id: r, program_id: s.programId, goal_id: s.goalId });
   await insertRow(ds, 'program_blocks', { id: s.blockId, root_id: r, program_id: s.programId, name: 'Block 1' });
+  await insertRow(ds, 'program_block_goals', { id: testId('pbg'), root_id: r, block_id: s.blockId, goal_id: s.goalId });
   await insertRow(ds, 'program_days', { id: s.dayId, root_id: r, block_id: s.blockId, name: 'Day 1' });
   await insertRow(ds, 'scheduled_sessions', { id: testId('sch'), root_id: r, day_id: s.dayId, session_template_id: s.templateId });
   return s;
