@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { RootOwnerCheck1767225600030 } from './1767225600030-RootOwnerCheck';
-import { PLACEHOLDER_OWNER_EMAIL } from './lib/legacy/adopt';
 import { adoptionOutput } from './lib/legacy/report';
 import { UUID_SQL } from './lib/legacy/values';
 import { listed, sqlOn, withoutForcedRls } from './lib/sql';
@@ -16,6 +15,9 @@ export const GOAL_CHECKS: CheckSpec[] = [
   { name: 'ck_goals_deletion', expression: '(deleted_at IS NULL) = (deletion_id IS NULL)' },
 ];
 export const BLOCK_CHECKS: CheckSpec[] = [{ name: 'ck_program_blocks_date_order', expression: 'end_date >= start_date' }];
+
+/** The adoption's disabled placeholder owner (frozen here: the adoption's code may move). */
+const PLACEHOLDER_OWNER_EMAIL = 'legacy-owner@fractal-goals.invalid';
 
 const OLD_OWNER_CLAUSE = `user_id IS NOT NULL AND user_id = current_setting('app.user_id', true)`;
 /** The owner policy covers root rows only: every other row is the tenant policy's alone. */

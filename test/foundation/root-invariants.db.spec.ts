@@ -170,8 +170,9 @@ describeDb(`RootInvariants and ProgramGoalLinks on a database with rows that bre
     expect(rows).toHaveLength(expected.length);
   });
 
-  it('the columns are gone, and the schema is what the entities describe', async () => {
+  it('the columns and fg_owns_root are gone, and the schema is what the entities describe', async () => {
     for (const t of ['programs', 'program_blocks']) await expect(sql(ds, `SELECT goal_ids FROM ${t}`)).rejects.toThrow(/goal_ids/);
+    if (PG) expect((await one(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'fg_owns_root'`)).n).toBe(0);
     expect((await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
   });
 
