@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { RootOwnerCheck1767225600030 } from './1767225600030-RootOwnerCheck';
+import { adoptionOptionsOf } from './lib/legacy/options';
 import { adoptionOutput } from './lib/legacy/report';
 import { UUID_SQL } from './lib/legacy/values';
 import { listed, sqlOn, withoutForcedRls } from './lib/sql';
@@ -79,12 +80,16 @@ export class RootInvariants1767225600070 implements MigrationInterface {
 
 type Sql = ReturnType<typeof sqlOn>;
 
+/** Where the repairs are printed: the run's adoption output (SafeRunOptions.adoption), else stdout. */
+const logOf = (qr: QueryRunner) => adoptionOutput(adoptionOptionsOf(qr)).log;
+
 /** Runs one repair: lists the rows it will change, prints them, then changes them. */
-async function repair(sql: Sql, what: string, select: string, update: string, params: unknown[] = []): Promise<number> {
-  const rows = await sql<{ id: string }>(select, params);
+async function repair(qr: QueryRunner, what: string, select: string, update: string): Promise<number> {
+  const sql = sqlOn(qr);
+  const rows = await sql<{ id: string }>(select);
   if (rows.length === 0) return 0;
-  await sql(update, params);
-  adoptionOutput().log(`RootInvariants: ${rows.length} ${what}: ${listed(rows.map((r) => r.id))}`);
+  await sql(update);
+  logOf(qr)(`RootInvariants: ${rows.length} ${what}: ${listed(rows.map((r) => r.id))}`);
   return rows.length;
 }
 
@@ -92,7 +97,7 @@ async function repairGoals(qr: QueryRunner): Promise<void> {
   const sql = sqlOn(qr);
   const pg = engineOf(qr) === 'postgres';
   const bump = 'version = version + 1';
-  await repair(sql, 'root(s) with a parent: parent cleared (a row that is its own root can only have a parent in a cycle)',
+  await repair(qr, 'root(s) with a parent: parent cleared (a row that is its own root can only have a parent in a cycle)',
     `SELECT id FROM goals WHERE id = root_id AND parent_id IS NOT NULL ORDER BY id`,
     `UPDATE goals SET parent_id = NULL, ${bump} WHERE id = root_id AND parent_id IS NOT NULL`);
 
@@ -103,11 +108,11 @@ async function repairGoals(qr: QueryRunner): Promise<void> {
   if (lost.length > 0) {
     throw new Error(`RootInvariants: goals without a parent name a root that is not a root, so they cannot hang under it: ${lost.map((r) => `${r.id} (root_id ${r.root_id})`).join(', ')}. Nothing was changed.`);
   }
-  await repair(sql, 'goal(s) without a parent inside a root: now children of their root',
+  await repair(qr, 'goal(s) without a parent inside a root: now children of their root',
     `SELECT id FROM goals WHERE parent_id IS NULL AND id <> root_id ORDER BY id`,
     `UPDATE goals SET parent_id = root_id, ${bump} WHERE parent_id IS NULL AND id <> root_id`);
 
-  await repair(sql, 'non-root goal(s) with a user_id: cleared (a root carries the owner)',
+  await repair(qr, 'non-root goal(s) with a user_id: cleared (a root carries the owner)',
     `SELECT id FROM goals WHERE parent_id IS NOT NULL AND user_id IS NOT NULL ORDER BY id`,
     `UPDATE goals SET user_id = NULL, ${bump} WHERE parent_id IS NOT NULL AND user_id IS NOT NULL`);
 
@@ -128,11 +133,11 @@ async function repairGoals(qr: QueryRunner): Promise<void> {
        FROM goals WHERE deleted_at IS NOT NULL AND deletion_id IS NULL GROUP BY root_id, deleted_at`,
     );
   }
-  await repair(sql, 'deleted goal(s) without a deletion id: given one per root and deleted_at',
+  await repair(qr, 'deleted goal(s) without a deletion id: given one per root and deleted_at',
     `SELECT id FROM goals WHERE deleted_at IS NOT NULL AND deletion_id IS NULL ORDER BY id`, deletion);
   if (!pg) await sql(`DROP TABLE temp._fg_deletions`);
 
-  await repair(sql, 'live goal(s) with a deletion id: cleared',
+  await repair(qr, 'live goal(s) with a deletion id: cleared',
     `SELECT id FROM goals WHERE deleted_at IS NULL AND deletion_id IS NOT NULL ORDER BY id`,
     `UPDATE goals SET deletion_id = NULL, ${bump} WHERE deleted_at IS NULL AND deletion_id IS NOT NULL`);
 }
@@ -164,12 +169,12 @@ async function adoptOwnerless(qr: QueryRunner): Promise<void> {
     }
     await sql(`UPDATE goals SET user_id = ?, name = ?, version = version + 1 WHERE id = ?`, [owner.id, name, root.id]);
     const renamed = name === root.name ? '' : `, renamed to "${name}"`;
-    adoptionOutput().log(`RootInvariants: root ${root.id} had no owner: given to ${PLACEHOLDER_OWNER_EMAIL}${renamed}`);
+    logOf(qr)(`RootInvariants: root ${root.id} had no owner: given to ${PLACEHOLDER_OWNER_EMAIL}${renamed}`);
   }
 }
 
 async function repairBlocks(qr: QueryRunner): Promise<void> {
-  await repair(sqlOn(qr), 'program block(s) ending before they start: start_date and end_date swapped',
+  await repair(qr, 'program block(s) ending before they start: start_date and end_date swapped',
     `SELECT id FROM program_blocks WHERE end_date < start_date ORDER BY id`,
     `UPDATE program_blocks SET start_date = end_date, end_date = start_date WHERE end_date < start_date`);
 }

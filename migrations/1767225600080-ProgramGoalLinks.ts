@@ -4,6 +4,7 @@ import { MigrationInterface, QueryRunner, TableColumnOptions } from 'typeorm';
 import { TABLES } from './1767225600000-InitialSchema';
 import { APP_ROLE } from './1767225600010-RowLevelSecurity';
 import { BLOCK_CHECKS } from './1767225600070-RootInvariants';
+import { adoptionOptionsOf } from './lib/legacy/options';
 import { adoptionOutput } from './lib/legacy/report';
 import { sqlOn, withoutForcedRls } from './lib/sql';
 import { editCreateSql, rebuildTable, withChecks } from './lib/sqlite-schema';
@@ -203,7 +204,7 @@ async function toLinks(qr: QueryRunner, h: Holder): Promise<void> {
   }
   if (rows.length > 0) {
     const kept = quarantined ? `; ${quarantined} value(s) that name no goal of the row's root kept in legacy_quarantine (source_table ${h.table}.goal_ids)` : '';
-    adoptionOutput().log(`ProgramGoalLinks: ${h.table}.goal_ids of ${rows.length} row(s) became ${made} ${h.links} row(s)${kept}.`);
+    adoptionOutput(adoptionOptionsOf(qr)).log(`ProgramGoalLinks: ${h.table}.goal_ids of ${rows.length} row(s) became ${made} ${h.links} row(s)${kept}.`);
   }
 }
 
