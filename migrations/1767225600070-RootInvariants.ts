@@ -78,8 +78,6 @@ export class RootInvariants1767225600070 implements MigrationInterface {
   }
 }
 
-type Sql = ReturnType<typeof sqlOn>;
-
 /** Where the repairs are printed: the run's adoption output (SafeRunOptions.adoption), else stdout. */
 const logOf = (qr: QueryRunner) => adoptionOutput(adoptionOptionsOf(qr)).log;
 
