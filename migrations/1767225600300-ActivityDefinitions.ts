@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
 import { TABLES } from './1767225600000-InitialSchema';
 import { col, createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
-import { columnNames, enableTenantRls, rebuildSqliteTable, sameColumns } from './lib/tenant-tables';
+import { rebuildTable } from './lib/sqlite-schema';
+import { columnNames, enableTenantRls, sameColumns } from './lib/tenant-tables';
 
 const audited = [
   { name: 'id', type: 'varchar', length: '36', isPrimary: true },
@@ -128,9 +129,9 @@ export class ActivityDefinitions1767225600300 implements MigrationInterface {
     const engine = engineOf(queryRunner);
     if (engine === 'sqlite') {
       const groupColumns = columnNames(GROUPS_BEFORE);
-      await rebuildSqliteTable(queryRunner, GROUPS_AFTER, { ...sameColumns(groupColumns), parent_id: 'NULL', version: '1' });
+      await rebuildTable(queryRunner, GROUPS_AFTER, { ...sameColumns(groupColumns), parent_id: 'NULL', version: '1' });
       const metricColumns = columnNames(METRICS_BEFORE);
-      await rebuildSqliteTable(queryRunner, METRICS_AFTER, { ...sameColumns(metricColumns), higher_is_better: '1', min_value: 'NULL', max_value: 'NULL' });
+      await rebuildTable(queryRunner, METRICS_AFTER, { ...sameColumns(metricColumns), higher_is_better: '1', min_value: 'NULL', max_value: 'NULL' });
     } else {
       await q(`ALTER TABLE "activity_groups" ADD "parent_id" varchar(36), ADD "version" integer NOT NULL DEFAULT 1`);
       await queryRunner.createForeignKey('activity_groups', new TableForeignKey(GROUP_PARENT_FK));
@@ -154,8 +155,8 @@ export class ActivityDefinitions1767225600300 implements MigrationInterface {
     for (const [tableName, index] of [...ROOT_PARENT_INDEXES].reverse()) await queryRunner.dropIndex(tableName, index.name!);
     for (const a of [...ADDED].reverse()) await q(`ALTER TABLE "${a.table}" DROP COLUMN "${a.column}"`);
     if (engine === 'sqlite') {
-      await rebuildSqliteTable(queryRunner, METRICS_BEFORE, sameColumns(columnNames(METRICS_BEFORE)));
-      await rebuildSqliteTable(queryRunner, GROUPS_BEFORE, sameColumns(columnNames(GROUPS_BEFORE)));
+      await rebuildTable(queryRunner, METRICS_BEFORE, sameColumns(columnNames(METRICS_BEFORE)));
+      await rebuildTable(queryRunner, GROUPS_BEFORE, sameColumns(columnNames(GROUPS_BEFORE)));
     } else {
       await q(`DROP INDEX "${METRIC_ACTIVITY_INDEX.name}"`);
       await q(`ALTER TABLE "metric_definitions" DROP CONSTRAINT "${METRIC_RANGE.name}"`);

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner, TableColumnOptions } from 'typeorm';
 import { TABLES } from './1767225600000-InitialSchema';
 import { col, createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
-import { enableTenantRls, rebuildSqliteTable, sameColumns, sqlOn, withoutForcedRls } from './lib/tenant-tables';
+import { sqlOn, withoutForcedRls } from './lib/sql';
+import { rebuildTable } from './lib/sqlite-schema';
+import { enableTenantRls, sameColumns } from './lib/tenant-tables';
 
 const audited = [
   { name: 'id', type: 'varchar', length: '36', isPrimary: true },
@@ -100,7 +102,7 @@ export class TemplateSections1767225600301 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const q = (text: string) => queryRunner.query(text);
     if (engineOf(queryRunner) === 'sqlite') {
-      await rebuildSqliteTable(queryRunner, TEMPLATES_AFTER, {
+      await rebuildTable(queryRunner, TEMPLATES_AFTER, {
         ...sameColumns(TEMPLATE_COLUMNS.filter((c) => c !== 'template_data')),
         legacy_template_data: '"template_data"',
         version: '1',
@@ -120,7 +122,7 @@ export class TemplateSections1767225600301 implements MigrationInterface {
     await withoutForcedRls(queryRunner, TOUCHED, () => this.writeBack(queryRunner));
     await dropTables(queryRunner, SECTION_TABLES);
     if (engineOf(queryRunner) === 'sqlite') {
-      await rebuildSqliteTable(queryRunner, TEMPLATES_BEFORE, {
+      await rebuildTable(queryRunner, TEMPLATES_BEFORE, {
         ...sameColumns(TEMPLATE_COLUMNS.filter((c) => c !== 'template_data')),
         template_data: '"legacy_template_data"',
       });

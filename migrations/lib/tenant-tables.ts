@@ -1,5 +1,5 @@
-import { QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { buildTable, engineOf, TableSpec } from './table-spec';
+import { QueryRunner } from 'typeorm';
+import { engineOf, TableSpec } from './table-spec';
 
 /**
  * Frozen helpers for migrations that add or reshape tenant tables after the initial schema.
@@ -31,60 +31,7 @@ END $$`);
   }
 }
 
-/**
- * PostgreSQL: FORCE ROW LEVEL SECURITY holds the tables' owner to the tenant policies too, and a
- * migration has no tenant scope, so a data step run by a non-superuser owner would see no row.
- * The flag is lifted for the work and put back in the same transaction (ALTER TABLE keeps its
- * lock until the commit: no other session sees the gap).
- */
-export async function withoutForcedRls<T>(qr: QueryRunner, tables: string[], work: () => Promise<T>): Promise<T> {
-  if (engineOf(qr) !== 'postgres') return work();
-  for (const t of tables) await qr.query(`ALTER TABLE "${t}" NO FORCE ROW LEVEL SECURITY`);
-  const result = await work();
-  for (const t of tables) await qr.query(`ALTER TABLE "${t}" FORCE ROW LEVEL SECURITY`);
-  return result;
-}
-
-/** SQL written with `?` placeholders, on either engine (PostgreSQL wants $1, $2...). */
-export function sqlOn(qr: QueryRunner) {
-  const pg = engineOf(qr) === 'postgres';
-  return <T = Record<string, any>>(text: string, params: unknown[] = []): Promise<T[]> => {
-    let n = 0;
-    return qr.query(pg ? text.replace(/\?/g, () => `$${++n}`) : text, params);
-  };
-}
-
-/**
- * SQLite: rebuilds a table to the given spec, for changes SQLite cannot ALTER (a composite
- * foreign key, a CHECK, a column that loses NOT NULL). A twin is created under a temporary name
- * with the CREATE text that createTable() of the spec writes, filled, the table dropped and the
- * twin renamed; then the spec's indexes are created. The migration runner keeps foreign keys
- * off around its transaction, so dropping the table deletes no child row, and its
- * foreign_key_check runs before the commit. `copy` maps each new column to the SQL that fills it.
- */
-export async function rebuildSqliteTable(qr: QueryRunner, spec: TableSpec, copy: Record<string, string>): Promise<void> {
-  const twin = `temporary_${spec.name}`;
-  const full = buildTable(spec, 'sqlite', true);
-  await qr.createTable(
-    new Table({
-      name: twin,
-      columns: full.columns,
-      uniques: full.uniques,
-      checks: full.checks,
-      foreignKeys: full.foreignKeys.map((f) => new TableForeignKey(f)),
-    }),
-    false,
-    true,
-    false,
-  );
-  const columns = Object.keys(copy);
-  await qr.query(`INSERT INTO "${twin}" (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${columns.map((c) => copy[c]).join(', ')} FROM "${spec.name}"`);
-  await qr.query(`DROP TABLE "${spec.name}"`);
-  await qr.query(`ALTER TABLE "${twin}" RENAME TO "${spec.name}"`);
-  for (const index of spec.indices ?? []) await qr.createIndex(spec.name, new TableIndex(index));
-}
-
-/** Copies every named column as it is: the `copy` argument of rebuildSqliteTable. */
+/** Copies every named column as it is: the `copy` argument of rebuildTable (./sqlite-schema). */
 export const sameColumns = (names: string[]): Record<string, string> => Object.fromEntries(names.map((n) => [n, `"${n}"`]));
 
 /** The column names of a spec on one engine. */

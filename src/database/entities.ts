@@ -9,8 +9,10 @@ import { RefreshToken } from '../auth/refresh-token.entity';
 import { User } from '../auth/user.entity';
 import { Goal } from '../goals/goal.entity';
 import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
+import { ProgramBlockGoal } from '../programs/program-block-goal.entity';
 import { ProgramBlock } from '../programs/program-block.entity';
 import { ProgramDay } from '../programs/program-day.entity';
+import { ProgramGoal } from '../programs/program-goal.entity';
 import { Program } from '../programs/program.entity';
 import { ScheduledSession } from '../programs/scheduled-session.entity';
 import { ActivityInstance } from '../sessions/activity-instance.entity';
@@ -32,7 +34,9 @@ export const TENANT_ENTITIES = [
   MetricValue,
   SessionTemplate,
   Program,
+  ProgramGoal,
   ProgramBlock,
+  ProgramBlockGoal,
   ProgramDay,
   ScheduledSession,
   GoalActivity,

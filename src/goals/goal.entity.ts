@@ -15,6 +15,10 @@ import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @Check('ck_goals_type', GOAL_TYPE_CHECK)
 @Check('ck_goals_session_order', 'session_end >= session_start')
 @Check('ck_goals_duration', 'total_duration_seconds >= 0 AND duration_minutes >= 0')
+// A root is its own root, has no parent and has the owner; no other row has either.
+@Check('ck_goals_root', '(parent_id IS NULL) = (id = root_id)')
+@Check('ck_goals_owner', '(user_id IS NOT NULL) = (parent_id IS NULL)')
+@Check('ck_goals_deletion', '(deleted_at IS NULL) = (deletion_id IS NULL)')
 @Index('idx_goals_parent_id', ['parentId'])
 @Index('idx_goals_root_id', ['rootId'])
 @Index('idx_goals_type', ['type'])

@@ -1,6 +1,6 @@
-import { Column, Entity, Index, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { IdColumn, JsonColumn } from '../database/columns';
+import { IdColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { Goal } from '../goals/goal.entity';
 import { Program } from './program.entity';
@@ -9,6 +9,7 @@ import { Program } from './program.entity';
 @Unique('uq_program_blocks_root_id', ['rootId', 'id'])
 @RootFk('program_blocks', () => Goal)
 @TenantFk('program_blocks', 'program_id', () => Program, 'CASCADE')
+@Check('ck_program_blocks_date_order', 'end_date >= start_date')
 @Index('idx_program_blocks_root', ['rootId'])
 @Index('idx_program_blocks_program', ['programId'])
 export class ProgramBlock extends TenantEntity {
@@ -26,7 +27,4 @@ export class ProgramBlock extends TenantEntity {
 
   @Column({ name: 'color', type: 'varchar', length: 32, nullable: true })
   color: string | null;
-
-  @JsonColumn('goal_ids')
-  goalIds: unknown;
 }

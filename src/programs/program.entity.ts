@@ -25,9 +25,6 @@ export class Program extends TenantEntity {
   @BoolColumn('is_active', true)
   isActive: boolean;
 
-  @JsonColumn('goal_ids', { nullable: false })
-  goalIds: unknown;
-
   @JsonColumn('weekly_schedule', { nullable: false })
   weeklySchedule: unknown;
 }

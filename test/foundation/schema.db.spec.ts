@@ -5,12 +5,11 @@ import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../hel
 import { seedRoot, SeededRoot } from '../helpers/seed';
 import { insertRow, isPostgres, sql, testId } from './helpers';
 
-/** The tenant tables of issue 2, section 3. */
+/** The tenant tables of issue 2, section 3, the goal links of issue 13, and the activity and template tables of issue 15. */
 const TENANT_TABLES = [
   'activity_definitions', 'activity_groups', 'activity_instances', 'goal_activities', 'goal_activity_groups', 'goals',
-  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_blocks', 'program_days', 'programs', 'scheduled_sessions', 'session_template_activities',
-  'session_template_sections', 'session_templates',
-  'split_definitions',
+  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_block_goals', 'program_blocks', 'program_days', 'program_goals',
+  'programs', 'scheduled_sessions', 'session_template_activities', 'session_template_sections', 'session_templates', 'split_definitions',
 ];
 
 /** Every index the seed report names, with the columns it describes. */
@@ -247,6 +246,55 @@ describeDb(`schema (${ENGINE})`, () => {
     });
   });
 
+  describe('the root invariants are CHECKs (issue 13)', () => {
+    const goal = (over: Record<string, unknown>) => ({ id: testId('g'), root_id: a.rootId, parent_id: a.goalId, type: 'MicroGoal', name: `G ${testId('n')}`, ...over });
+
+    it('only a root has no parent: a goal inside a root without a parent is refused', async () => {
+      await expect(insertRow(ds, 'goals', goal({ parent_id: null }))).rejects.toThrow(CHECK);
+      await expect(sql(ds, `UPDATE goals SET parent_id = NULL WHERE id = ?`, [a.goalId])).rejects.toThrow(CHECK);
+      await expect(insertRow(ds, 'goals', goal({}))).resolves.toBeDefined();
+    });
+
+    it('a root has no parent: a row that is its own root and names a parent is refused', async () => {
+      const id = testId('root');
+      await expect(insertRow(ds, 'goals', { id, root_id: id, parent_id: id, user_id: a.userId, type: 'UltimateGoal', name: `Loop ${id}` })).rejects.toThrow(CHECK);
+    });
+
+    it('only a root has an owner, and every root has one', async () => {
+      // Finding f's row: a child in B's tree that names A as its owner.
+      await expect(insertRow(ds, 'goals', goal({ root_id: b.rootId, parent_id: b.rootId, user_id: a.userId }))).rejects.toThrow(CHECK);
+      await expect(sql(ds, `UPDATE goals SET user_id = ? WHERE id = ?`, [a.userId, a.goalId])).rejects.toThrow(CHECK);
+      const id = testId('root');
+      await expect(insertRow(ds, 'goals', { id, root_id: id, type: 'UltimateGoal', name: `Ownerless ${id}` })).rejects.toThrow(CHECK);
+      await expect(insertRow(ds, 'goals', { id, root_id: id, user_id: a.userId, type: 'UltimateGoal', name: `Owned ${id}` })).resolves.toBeDefined();
+    });
+
+    it('a root cannot be moved into another root', async () => {
+      const id = testId('root');
+      await insertRow(ds, 'goals', { id, root_id: id, user_id: a.userId, type: 'UltimateGoal', name: `Movable ${id}` });
+      await expect(sql(ds, `UPDATE goals SET root_id = ?, parent_id = ? WHERE id = ?`, [b.rootId, b.rootId, id])).rejects.toThrow(CHECK);
+      expect(await sql(ds, `SELECT root_id, parent_id, user_id FROM goals WHERE id = ?`, [id])).toEqual([{ root_id: id, parent_id: null, user_id: a.userId }]);
+    });
+
+    it('a deleted goal names its deletion, and a live one names none', async () => {
+      const id = testId('g');
+      await insertRow(ds, 'goals', goal({ id }));
+      await expect(sql(ds, `UPDATE goals SET deleted_at = ? WHERE id = ?`, ['2026-01-03 00:00:00', id])).rejects.toThrow(CHECK);
+      await expect(sql(ds, `UPDATE goals SET deletion_id = ? WHERE id = ?`, [testId('del'), id])).rejects.toThrow(CHECK);
+      await expect(sql(ds, `UPDATE goals SET deleted_at = ?, deletion_id = ? WHERE id = ?`, ['2026-01-03 00:00:00', testId('del'), id])).resolves.toBeDefined();
+      await expect(sql(ds, `UPDATE goals SET deleted_at = NULL WHERE id = ?`, [id])).rejects.toThrow(CHECK);
+      await expect(sql(ds, `UPDATE goals SET deleted_at = NULL, deletion_id = NULL WHERE id = ?`, [id])).resolves.toBeDefined();
+    });
+
+    it('program_blocks: end_date >= start_date', async () => {
+      const block = (over: Record<string, unknown>) => ({ id: testId('blk'), root_id: a.rootId, program_id: a.programId, name: 'Block', ...over });
+      await expect(insertRow(ds, 'program_blocks', block({ start_date: '2026-02-01', end_date: '2026-01-31' }))).rejects.toThrow(CHECK);
+      await expect(insertRow(ds, 'program_blocks', block({ start_date: '2026-02-01', end_date: '2026-02-01' }))).resolves.toBeDefined();
+      await expect(insertRow(ds, 'program_blocks', block({ start_date: '2026-02-01' }))).resolves.toBeDefined();
+      await expect(sql(ds, `UPDATE program_blocks SET start_date = '2026-03-01', end_date = '2026-02-01' WHERE id = ?`, [a.blockId])).rejects.toThrow(CHECK);
+    });
+  });
+
   describe('partial unique indexes refuse a duplicate among non-deleted rows only', () => {
     const deletedAt = '2026-01-03 00:00:00';
 
@@ -278,7 +326,7 @@ describeDb(`schema (${ENGINE})`, () => {
       // Non-root goals (user_id NULL) may share names.
       await insertRow(ds, 'goals', { id: testId('g'), root_id: first, parent_id: first, type: 'LongTermGoal', name });
       await insertRow(ds, 'goals', { id: testId('g'), root_id: first, parent_id: first, type: 'LongTermGoal', name });
-      await sql(ds, `UPDATE goals SET deleted_at = ? WHERE id = ?`, [deletedAt, first]);
+      await sql(ds, `UPDATE goals SET deleted_at = ?, deletion_id = ? WHERE id = ?`, [deletedAt, testId('del'), first]);
       const again = testId('root');
       await expect(insertRow(ds, 'goals', { id: again, root_id: again, user_id: a.userId, type: 'UltimateGoal', name })).resolves.toBeDefined();
     });
@@ -308,6 +356,21 @@ describeDb(`schema (${ENGINE})`, () => {
       await expect(
         insertRow(ds, 'goals', { id: testId('s'), root_id: a.rootId, parent_id: a.goalId, type: 'PracticeSession', name: 'x', template_id: b.templateId }),
       ).rejects.toThrow(FOREIGN);
+    });
+
+    it('a program or block goal link of root A naming a goal or a holder of root B', async () => {
+      const link = { id: testId('pgl'), root_id: a.rootId, program_id: a.programId, goal_id: b.goalId };
+      await expect(insertRow(ds, 'program_goals', link)).rejects.toThrow(FOREIGN);
+      await expect(insertRow(ds, 'program_goals', { ...link, id: testId('pgl'), root_id: b.rootId })).rejects.toThrow(FOREIGN);
+      await expect(insertRow(ds, 'program_goals', { ...link, id: testId('pgl'), program_id: b.programId, goal_id: a.goalId })).rejects.toThrow(FOREIGN);
+      const blockLink = { id: testId('pbg'), root_id: a.rootId, block_id: a.blockId, goal_id: b.goalId };
+      await expect(insertRow(ds, 'program_block_goals', blockLink)).rejects.toThrow(FOREIGN);
+      await expect(insertRow(ds, 'program_block_goals', { ...blockLink, id: testId('pbg'), block_id: b.blockId, goal_id: a.goalId })).rejects.toThrow(FOREIGN);
+      await expect(sql(ds, `UPDATE program_goals SET goal_id = ? WHERE root_id = ?`, [b.goalId, a.rootId])).rejects.toThrow(FOREIGN);
+      // The same goal once per program or block among live links.
+      await expect(insertRow(ds, 'program_goals', { ...link, id: testId('pgl'), goal_id: a.goalId })).rejects.toThrow(UNIQUE);
+      await expect(insertRow(ds, 'program_goals', { ...link, id: testId('pgl'), goal_id: a.sessionId })).resolves.toBeDefined();
+      await expect(insertRow(ds, 'program_block_goals', { ...blockLink, id: testId('pbg'), goal_id: a.sessionId })).resolves.toBeDefined();
     });
 
     it('an update that moves a child to another root', async () => {
@@ -349,7 +412,7 @@ describeDb(`schema (${ENGINE})`, () => {
       expect(Math.abs(row.created - t0)).toBeLessThan(5000);
     });
 
-    it('are set on a repository insert, and updated_at moves on update(), a QueryBuilder update, save() and softDelete()', async () => {
+    it('are set on a repository insert, and updated_at moves on update(), a QueryBuilder update, save() and a soft delete', async () => {
       const repo = ds.getRepository(Goal);
       const saved = await repo.save(repo.create({ rootId: a.rootId, parentId: a.rootId, type: 'MidTermGoal', name: 'audited' } as Partial<Goal>));
       const inserted = await read(saved.id);
@@ -377,7 +440,9 @@ describeDb(`schema (${ENGINE})`, () => {
       expect(afterSave.updated).toBeGreaterThan(afterQb.updated);
 
       await tick();
-      await repo.softDelete({ id: saved.id });
+      // TypeORM's softDelete() sets deleted_at alone, which ck_goals_deletion refuses: a soft delete names its deletion.
+      await expect(repo.softDelete({ id: saved.id })).rejects.toThrow(CHECK);
+      await ds.createQueryBuilder().update(Goal).set({ deletedAt: new Date(), deletionId: testId('del') }).where('id = :id', { id: saved.id }).execute();
       const afterSoftDelete = await read(saved.id);
       expect(afterSoftDelete.updated).toBeGreaterThan(afterSave.updated);
     });

@@ -56,10 +56,11 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
     name: `Program ${label}`,
     startDate: new Date('2026-01-01T00:00:00Z'),
     endDate: new Date('2026-03-01T00:00:00Z'),
-    goalIds: [ids.shortTermGoal],
     weeklySchedule: {},
   });
+  ids.program_goals = await insert('ProgramGoal', { programId: ids.programs, goalId: ids.shortTermGoal });
   ids.program_blocks = await insert('ProgramBlock', { programId: ids.programs, name: `Block ${label}` });
+  ids.program_block_goals = await insert('ProgramBlockGoal', { blockId: ids.program_blocks, goalId: ids.shortTermGoal });
   ids.program_days = await insert('ProgramDay', { blockId: ids.program_blocks, dayNumber: 1 });
   ids.scheduled_sessions = await insert('ScheduledSession', { dayId: ids.program_days, sessionTemplateId: ids.session_templates });
   ids.goal_activities = await insert('GoalActivity', { goalId: ids.goals, activityId: ids.activity_definitions });

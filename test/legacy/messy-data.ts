@@ -127,7 +127,13 @@ export function messyRows(shape: 1 | 2 | 3 | 4): MessyRow[] {
       r('programs', { id: id('PR2'), root_id: id('U1'), name: 'Backwards', start_date: '2026-03-01 00:00:00', end_date: '2026-01-01 00:00:00', goal_ids: '[]', weekly_schedule: '{}' }, 'quarantined', { reason: 'end_date is before start_date' }),
       r('programs', { id: id('PR3'), root_id: id('U1'), name: 'Empty ids', start_date: '2026-01-01', end_date: '2026-02-01', goal_ids: '', weekly_schedule: '{"mon":[]}' }),
       r('programs', { id: id('PR4'), root_id: id('U1'), name: 'Bad schedule', start_date: '2026-01-01', end_date: '2026-02-01', goal_ids: '[]', weekly_schedule: 'mon,tue' }, 'quarantined', { reason: 'weekly_schedule is not valid JSON' }),
+      // goal_ids in every state (issue 13): a goal of its root, of another root, none, not a string, twice; not an array.
+      r('programs', { id: id('PR5'), root_id: id('U1'), name: 'Mixed ids', start_date: '2026-01-01', end_date: '2026-02-01', weekly_schedule: '{}',
+        goal_ids: `["${id('S1')}", "${id('U2')}", "${id('gone-goal')}", 42, "${id('S1')}", "${id('S2')}"]` }),
+      r('programs', { id: id('PR6'), root_id: id('U1'), name: 'Object ids', start_date: '2026-01-01', end_date: '2026-02-01', goal_ids: '{"a": 1}', weekly_schedule: '{}' }),
       r('program_blocks', { id: id('B1'), program_id: id('PR1'), name: 'Block', start_date: '2026-01-01', end_date: '2026-01-31', goal_ids: null }),
+      // Its end before its start: the dates are swapped.
+      r('program_blocks', { id: id('B3'), program_id: id('PR5'), name: 'Backwards block', start_date: '2026-02-10', end_date: '2026-02-01', goal_ids: `["${id('S2')}"]` }),
       r('program_blocks', { id: id('B2'), program_id: id('PR2'), name: 'Lost block' }, 'quarantined', { reason: 'its program is gone' }),
       r('program_days', { id: id('D1'), block_id: id('B1'), date: '2026-01-05', day_number: 1 }),
       r('program_days', { id: id('D2'), block_id: id('B1'), date: '2026-01-06 00:00:00', day_number: 2 }),

@@ -137,7 +137,10 @@ describe.each([1, 3, 4] as const)('adopting a shape %i file with messy data', (s
   it('recovers what legacy rows still name: goals, archived activities, inactive metrics', () => {
     const recoveredRoot = one(`SELECT * FROM goals WHERE id = ?`, [id('gone-root')]);
     expect(recoveredRoot).toMatchObject({ root_id: id('gone-root'), parent_id: null, type: 'UltimateGoal' });
-    expect(one(`SELECT root_id, parent_id FROM goals WHERE id = ?`, [id('P2')])).toEqual({ root_id: id('gone-root'), parent_id: null });
+    // Kept parentless by the adoption; RootInvariants then hangs it under its root, and says so.
+    expect(one(`SELECT root_id, parent_id FROM goals WHERE id = ?`, [id('P2')])).toEqual({ root_id: id('gone-root'), parent_id: id('gone-root') });
+    expect(run.lines.join('\n')).toMatch(new RegExp(`RootInvariants: \\d+ goal\\(s\\) without a parent inside a root: now children of their root: .*${id('P2')}`));
+    if (shape !== 1) expect(one(`SELECT parent_id FROM goals WHERE id = ?`, [id('gone-parent')]).parent_id).toBe(id('U1'));
     expect(one(`SELECT type FROM goals WHERE id = ?`, [id('gone-parent')]).type).toBe('MidTermGoal');
     expect(one(`SELECT parent_id FROM goals WHERE id = ?`, [id('OR')]).parent_id).toBe(id('gone-parent'));
     expect(one(`SELECT root_id, parent_id FROM goals WHERE id = ?`, [id('P3')])).toEqual({ root_id: id('P3'), parent_id: null });
@@ -184,7 +187,7 @@ describe.each([1, 3, 4] as const)('adopting a shape %i file with messy data', (s
       expect(one(`SELECT group_id FROM activity_definitions WHERE id = ?`, [id('A2')]).group_id).toBeNull();
       expect(one(`SELECT deleted_at FROM goals WHERE id = ?`, [id('DEL')]).deleted_at).toBe('2025-12-31 10:00:00.000000');
       expect(one(`SELECT session_template_id FROM scheduled_sessions WHERE id = ?`, [id('SS2')]).session_template_id).toBeNull();
-      expect(one(`SELECT goal_ids FROM programs WHERE id = ?`, [id('PR3')]).goal_ids).toBe('[]');
+      expect(q(`SELECT goal_id FROM program_goals WHERE program_id = ?`, [id('PR3')])).toEqual([]);
       expect(one(`SELECT date FROM program_days WHERE id = ?`, [id('D2')]).date).toBe('2026-01-06');
     }
     if (shape === 1) {

@@ -95,6 +95,10 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
             const expected = t === 'program_blocks' ? old[c] : normalizeTimestamp(old[c]);
             expect({ where, value: now[c] }).toEqual({ where, value: expected });
             if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/.test(old[c])) expect(now[c]).toBe(old[c]);
+          } else if (t === 'goals' && c === 'parent_id' && old[c] === null && now.id !== now.root_id) {
+            // Kept parentless under its root by the adoption; RootInvariants hangs it under its root.
+            expect({ where, value: now[c] }).toEqual({ where, value: now.root_id });
+            expect(run.lines.join('\n')).toMatch(new RegExp(`goal\\(s\\) without a parent inside a root: now children of their root: .*${now.id}`));
           } else if (c === 'created_at' || c === 'updated_at') {
             expect(now[c]).toEqual(expect.any(String)); // NULL in the file: filled from the row or its parent
           } else {
@@ -103,6 +107,17 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
         }
       }
     }
+  });
+
+  it('turns the goal_ids of the program and its block into links to the goal, in its root', () => {
+    expect(source(`SELECT id, goal_ids FROM programs`)).toEqual([{ id: '9705d2c4-89a1-41bd-84ce-2b2e35c92765', goal_ids: '["fd80eb47-fb2a-44e2-b1e8-489866beec6d"]' }]);
+    expect(q(`SELECT program_id, goal_id, sort_order, root_id FROM program_goals`)).toEqual([
+      { program_id: '9705d2c4-89a1-41bd-84ce-2b2e35c92765', goal_id: 'fd80eb47-fb2a-44e2-b1e8-489866beec6d', sort_order: 0, root_id: '2c848745-856e-4e3a-8b05-ebdd206de496' },
+    ]);
+    expect(source(`SELECT id FROM program_blocks WHERE goal_ids IS NOT NULL`)).toEqual([{ id: '1767200643898' }]);
+    expect(q(`SELECT block_id, goal_id, sort_order FROM program_block_goals`)).toEqual([
+      { block_id: '1767200643898', goal_id: 'fd80eb47-fb2a-44e2-b1e8-489866beec6d', sort_order: 0 },
+    ]);
   });
 
   it('backfills root_id from the tree for every row; children share their parent root', () => {

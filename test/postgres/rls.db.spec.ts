@@ -175,12 +175,12 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
       await owner.query('UPDATE users SET is_active = true WHERE id = $1', [a.userId]);
     }
 
-    await owner.query('UPDATE goals SET deleted_at = now() WHERE id = $1', [a.rootId]);
+    await owner.query('UPDATE goals SET deleted_at = now(), deletion_id = $2 WHERE id = $1', [a.rootId, randomUUID()]);
     try {
       expect((await enter(a.userId, a.rootId)).rows).toEqual([{ id: a.userId, is_active: true, owned: false }]);
       expect((await enter(a.userId, a.rootId, true)).scope.root).toBe(a.rootId);
     } finally {
-      await owner.query('UPDATE goals SET deleted_at = NULL WHERE id = $1', [a.rootId]);
+      await owner.query('UPDATE goals SET deleted_at = NULL, deletion_id = NULL WHERE id = $1', [a.rootId]);
     }
   });
 
@@ -233,6 +233,50 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
     });
     const planted = await owner.query(`SELECT count(*)::int AS n FROM activity_groups WHERE name = 'planted'`);
     expect(planted.rows[0].n).toBe(0);
+  });
+
+  it("finding f: scoped to user A and root A, a row planted in B's tree that names A as its owner is refused", async () => {
+    const before = await snapshot(b.rootId);
+    const planted = randomUUID();
+    await scoped(a.rootId, a.userId, async () => {
+      await expect(
+        app.query(`INSERT INTO goals (id, root_id, parent_id, user_id, type, name) VALUES ($1, $2, $2, $3, 'LongTermGoal', 'planted')`, [planted, b.rootId, a.userId]),
+      ).rejects.toThrow(/row-level security/);
+    });
+    // Without the root scope, the user's own scope: the owner policy covers root rows only.
+    await scoped('', a.userId, async () => {
+      await expect(
+        app.query(`INSERT INTO goals (id, root_id, parent_id, user_id, type, name) VALUES ($1, $2, $2, $3, 'LongTermGoal', 'planted')`, [planted, b.rootId, a.userId]),
+      ).rejects.toThrow(/row-level security/);
+    });
+    expect(await snapshot(b.rootId)).toEqual(before);
+    expect((await owner.query(`SELECT count(*)::int AS n FROM goals WHERE id = $1`, [planted])).rows[0].n).toBe(0);
+  });
+
+  it("the owner policy covers root rows only: A cannot move a root of A into B's tree, nor see or change a row that claims A as owner", async () => {
+    const spare = randomUUID();
+    await owner.query(`INSERT INTO goals (id, root_id, user_id, type, name) VALUES ($1, $1, $2, 'UltimateGoal', 'Spare root')`, [spare, a.userId]);
+    try {
+      await scoped('', a.userId, async () => {
+        await expect(app.query(`UPDATE goals SET root_id = $1, parent_id = $1 WHERE id = $2`, [b.rootId, spare])).rejects.toThrow(/row-level security/);
+      });
+      expect((await owner.query(`SELECT root_id, parent_id FROM goals WHERE id = $1`, [spare])).rows).toEqual([{ root_id: spare, parent_id: null }]);
+      // Even with the CHECKs lifted, a child row that names A as its owner is B's tenant row, not A's.
+      const stray = randomUUID();
+      await owner.query('BEGIN');
+      try {
+        await owner.query(`ALTER TABLE goals DROP CONSTRAINT ck_goals_owner`);
+        await owner.query(`INSERT INTO goals (id, root_id, parent_id, user_id, type, name) VALUES ($1, $2, $2, $3, 'LongTermGoal', 'stray')`, [stray, b.rootId, a.userId]);
+        await owner.query(`SET LOCAL ROLE ${APP_ROLE}`);
+        await owner.query(`SELECT set_config('app.user_id', $1, true), set_config('app.root_id', '', true)`, [a.userId]);
+        expect((await owner.query(`SELECT id FROM goals WHERE id = $1`, [stray])).rows).toEqual([]);
+        expect((await owner.query(`UPDATE goals SET name = 'taken' WHERE id = $1`, [stray])).rowCount).toBe(0);
+      } finally {
+        await owner.query('ROLLBACK');
+      }
+    } finally {
+      await owner.query(`DELETE FROM goals WHERE id = $1`, [spare]);
+    }
   });
 
   it("a user scope without a root lists and creates the user's own roots, and no one else's", async () => {
@@ -322,7 +366,6 @@ describePg('RowLevelSecurity migration: down undoes it, up again redoes it (Post
 
   it('down removes every policy, the FORCE/ENABLE flags, the bypass functions and ledger, and the grants', async () => {
     const up = await rlsState();
-    // The tenant tables as of that migration; later tenant tables enable RLS in their own.
     expect(up.policies).toHaveLength(RLS_TENANT_TABLES.length * 2 + 1);
     expect(up.forced).toEqual([...RLS_TENANT_TABLES].sort());
     expect(up.functions).toEqual(['fg_begin_admin_bypass', 'fg_rls_bypass_active']);

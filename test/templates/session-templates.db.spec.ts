@@ -185,7 +185,7 @@ describeDb('session templates', () => {
     const program = randomUUID();
     const block = randomUUID();
     const day = randomUUID();
-    await ds.getRepository('Program').insert({ id: program, ...base, name: 'Spring plan', startDate: new Date('2026-03-01'), endDate: new Date('2026-05-01'), goalIds: [], weeklySchedule: {} });
+    await ds.getRepository('Program').insert({ id: program, ...base, name: 'Spring plan', startDate: new Date('2026-03-01'), endDate: new Date('2026-05-01'), weeklySchedule: {} });
     await ds.getRepository('ProgramBlock').insert({ id: block, ...base, programId: program, name: 'Block' });
     await ds.getRepository('ProgramDay').insert({ id: day, ...base, blockId: block, dayNumber: 1 });
     await ds.getRepository('ScheduledSession').insert({ id: randomUUID(), ...base, dayId: day, sessionTemplateId: created.id });

@@ -41,7 +41,9 @@ describeDb(`TemplateSections migration: template JSON to rows and back (${ENGINE
     ds.safeRunOptions = { backupDir: db.backupDir, log: () => undefined };
     await ds.initialize();
     await ds.runMigrations();
-    await q(`INSERT INTO goals (id, root_id, type, name) VALUES (?, ?, 'UltimateGoal', 'Root')`, [root, root]);
+    const owner = randomUUID();
+    await q(`INSERT INTO users (id, email) VALUES (?, 'owner@example.com')`, [owner]);
+    await q(`INSERT INTO goals (id, root_id, user_id, type, name) VALUES (?, ?, ?, 'UltimateGoal', 'Root')`, [root, root, owner]);
     await q(`INSERT INTO activity_definitions (id, root_id, name) VALUES (?, ?, 'Scales')`, [live, root]);
     await q(`INSERT INTO activity_definitions (id, root_id, name, deleted_at, deletion_id) VALUES (?, ?, 'Old', ?, ?)`, [
       deletedActivity,
