@@ -4,7 +4,7 @@ import { BoolColumn, IdColumn, IntColumn, JsonColumn, TextColumn, TimestampColum
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { User } from '../auth/user.entity';
 import { SessionTemplate } from '../templates/session-template.entity';
-import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
+import { CompletionSource, GOAL_TYPE_CHECK, GoalType } from './goal.types';
 
 /** All eight levels in one table, PracticeSession included, as in the Flask app. */
 @Entity('goals')
@@ -12,9 +12,11 @@ import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @RootFk('goals', () => Goal)
 @TenantFk('goals', 'parent_id', () => Goal, 'CASCADE')
 @TenantFk('goals', 'template_id', () => SessionTemplate)
+@TenantFk('goals', 'completed_by_session_id', () => Goal)
 @Check('ck_goals_type', GOAL_TYPE_CHECK)
 @Check('ck_goals_session_order', 'session_end >= session_start')
 @Check('ck_goals_duration', 'total_duration_seconds >= 0 AND duration_minutes >= 0')
+@Check('ck_goals_completion_source', `completion_source IN ('manual', 'targets', 'children')`)
 @Index('idx_goals_parent_id', ['parentId'])
 @Index('idx_goals_root_id', ['rootId'])
 @Index('idx_goals_type', ['type'])
@@ -28,6 +30,7 @@ import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @Index('idx_session_end', ['sessionEnd'], { where: `type = 'PracticeSession'` })
 @Index('idx_template_id', ['templateId'], { where: `type = 'PracticeSession'` })
 @Index('idx_session_duration', ['totalDurationSeconds'], { where: `type = 'PracticeSession'` })
+@Index('idx_goals_completed_by_session', ['completedBySessionId'])
 @Index('ux_goals_user_name', ['userId', 'name'], { unique: true, where: 'deleted_at IS NULL AND user_id IS NOT NULL' })
 export class Goal extends TenantEntity {
   @Column({ name: 'type', type: 'varchar', length: 32 })
@@ -47,6 +50,29 @@ export class Goal extends TenantEntity {
 
   @TimestampColumn('completed_at')
   completedAt: Date | null;
+
+  /** How it was completed: by hand, by its targets, or by its children (NULL while open). */
+  @Column({ name: 'completion_source', type: 'varchar', length: 16, nullable: true })
+  completionSource: CompletionSource | null;
+
+  /** The practice session whose evaluation completed it, when a cascade did. */
+  @IdColumn('completed_by_session_id', { nullable: true })
+  completedBySessionId: string | null;
+
+  /**
+   * Set when a user un-completes a goal that a cascade had completed: the cascades leave it
+   * open until one of its targets is newly met or one of its children newly completes.
+   */
+  @TimestampColumn('manually_uncompleted_at')
+  manuallyUncompletedAt: Date | null;
+
+  /** The start of the open pause (goal_pauses keeps every interval); NULL when not paused. */
+  @TimestampColumn('paused_at')
+  pausedAt: Date | null;
+
+  /** Why this goal matters (the Flask app's relevance statement). */
+  @TextColumn('relevance')
+  relevance: string | null;
 
   @IdColumn('parent_id', { nullable: true })
   parentId: string | null;

@@ -17,3 +17,30 @@ export function toRootView(goal: Goal) {
   };
 }
 export type RootView = ReturnType<typeof toRootView>;
+
+/** What the API shows of any goal of the tree. */
+export function toGoalView(goal: Goal) {
+  return {
+    id: goal.id,
+    parentId: goal.parentId,
+    type: goal.type,
+    name: goal.name,
+    description: goal.description,
+    relevance: goal.relevance,
+    deadline: goal.deadline,
+    sortOrder: goal.sortOrder,
+    completed: goal.completed,
+    completedAt: goal.completedAt,
+    completionSource: goal.completionSource,
+    completedBySessionId: goal.completedBySessionId,
+    manuallyUncompletedAt: goal.manuallyUncompletedAt,
+    paused: goal.pausedAt !== null,
+    pausedAt: goal.pausedAt,
+    ...(goal.type === 'PracticeSession' ? { sessionStart: goal.sessionStart, sessionEnd: goal.sessionEnd } : {}),
+    createdAt: goal.createdAt,
+    updatedAt: goal.updatedAt,
+    version: goal.version,
+  };
+}
+export type GoalView = ReturnType<typeof toGoalView>;
+export type GoalNode = GoalView & { children: GoalNode[] };

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccountRow, admitAccount } from '../auth/account-check';
 import { TenantEntity } from '../database/base.entity';
 import { UnitOfWork } from '../database/unit-of-work';
-import { RequestContext } from './request-context';
+import { MissingTenantContextError, RequestContext } from './request-context';
 import { RootAccess } from './root-access';
 import { TenantEntityClass, TenantRepository } from './tenant-repository';
 import { DeferredRootCheck, ROOT_NOT_FOUND } from './tenant.guard';
@@ -33,6 +33,24 @@ export class TenantData {
   transaction<R>(ctx: RequestContext, fn: (ctx: RequestContext) => Promise<R>): Promise<R> {
     if (ctx.manager?.queryRunner?.isTransactionActive) return fn(ctx);
     return this.unitOfWork.run({ userId: ctx.user?.id, rootId: ctx.rootId }, (manager) => fn(ctx.withManager(manager)));
+  }
+
+  /**
+   * Scopes the rest of a user route's transaction to a root its user created in it (its
+   * per-root rows are written next): on PostgreSQL, app.root_id for row-level security, set
+   * only if the user owns that root. Returns the context in that root.
+   */
+  async enterCreatedRoot(ctx: RequestContext, rootId: string): Promise<RequestContext> {
+    const user = ctx.requireUser();
+    if (!ctx.manager?.queryRunner?.isTransactionActive) throw new MissingTenantContextError('transaction');
+    if (this.unitOfWork.isPostgres) {
+      const rows: unknown[] = await ctx.manager.query(
+        `SELECT set_config('app.root_id', id, true) FROM goals WHERE id = $1 AND user_id = $2 AND parent_id IS NULL`,
+        [rootId, user.id],
+      );
+      if (rows.length !== 1) throw new NotFoundException(ROOT_NOT_FOUND);
+    }
+    return ctx.withRoot(rootId);
   }
 
   /**

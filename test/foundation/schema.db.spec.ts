@@ -4,11 +4,11 @@ import { Goal } from '../../src/goals/goal.entity';
 import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../helpers/db';
 import { insertRow, isPostgres, seedRoot, SeededRoot, sql, testId } from './helpers';
 
-/** The tenant tables of issue 2, section 3. */
+/** The tenant tables of issue 2, section 3, and those of the goal tree (issue 14). */
 const TENANT_TABLES = [
-  'activity_definitions', 'activity_groups', 'activity_instances', 'goals', 'metric_definitions', 'metric_values',
-  'practice_session_goals', 'program_blocks', 'program_days', 'programs', 'scheduled_sessions', 'session_templates',
-  'split_definitions',
+  'activity_definitions', 'activity_groups', 'activity_instances', 'goal_levels', 'goal_pauses', 'goal_targets', 'goals',
+  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_blocks', 'program_days', 'programs',
+  'scheduled_sessions', 'session_templates', 'split_definitions', 'target_conditions',
 ];
 
 /** Every index the seed report names, with the columns it describes. */

@@ -35,10 +35,42 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   dayId: 'program_days',
   scheduledSessionId: 'scheduled_sessions',
   linkId: 'practice_session_goals',
+  targetId: 'goal_targets',
 };
 
-/** Valid bodies for write routes with child ids, so that a 404 cannot hide behind a 400. */
-const SAMPLE_BODIES: Record<string, unknown> = {};
+/** Route params that are not ids, with a valid value: a level is named by its type. */
+const PARAM_VALUES: Record<string, string> = { type: 'LongTermGoal' };
+
+/**
+ * Valid bodies for write routes with child ids, so that a 404 cannot hide behind a 400; a
+ * function gets A's seeded ids, so that the body carries another root's ids too.
+ */
+const SAMPLE_BODIES: Record<string, unknown | ((a: SeededIds) => unknown)> = {
+  'POST /api/roots/:rootId/goals': (a: SeededIds) => ({ parentId: a.root, type: 'LongTermGoal', name: 'Into A' }),
+  'PATCH /api/roots/:rootId/goals/:goalId': { name: 'Renamed by B' },
+  'POST /api/roots/:rootId/goals/:goalId/move': (a: SeededIds) => ({ parentId: a.root }),
+  'POST /api/roots/:rootId/goals/:goalId/copy': {},
+  'POST /api/roots/:rootId/goals/:goalId/restore': {},
+  'POST /api/roots/:rootId/goals/:goalId/complete': {},
+  'POST /api/roots/:rootId/goals/:goalId/uncomplete': {},
+  'POST /api/roots/:rootId/goals/:goalId/pause': {},
+  'POST /api/roots/:rootId/goals/:goalId/resume': {},
+  'POST /api/roots/:rootId/goals/:goalId/targets': (a: SeededIds) => ({
+    activityId: a.activity_definitions,
+    kind: 'threshold',
+    conditions: [{ metricId: a.metric_definitions, operator: '>=', value: 1 }],
+  }),
+  'POST /api/roots/:rootId/goals/:goalId/targets/evaluate': {},
+  'PATCH /api/roots/:rootId/goals/:goalId/targets/:targetId': (a: SeededIds) => ({
+    activityId: a.activity_definitions,
+    conditions: [{ metricId: a.metric_definitions, operator: '<=', value: 2 }],
+  }),
+};
+
+const bodyFor = (key: string, a: SeededIds) => {
+  const body = SAMPLE_BODIES[key];
+  return typeof body === 'function' ? (body as (a: SeededIds) => unknown)(a) : body;
+};
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
 
@@ -96,7 +128,7 @@ function call(t: TestApp, method: string, url: string, token: string, payload?: 
 
 function fill(url: string, ids: Record<string, string>): string {
   return url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
-    const value = ids[name];
+    const value = ids[name] ?? PARAM_VALUES[name];
     if (!value) throw new Error(`Route param :${name} has no isolation coverage: add it to PARAM_IDS`);
     return value;
   });
@@ -150,7 +182,7 @@ describeDb('isolation matrix', () => {
     for (const r of routes()) {
       const key = `${r.method} ${r.url}`;
       if (PUBLIC_ROUTES.has(key)) continue;
-      const body = SAMPLE_BODIES[key] ?? {};
+      const body = bodyFor(key, a.seeded) ?? {};
       if (r.url.startsWith('/api/admin')) {
         const res = await call(t, r.method, fill(r.url, paramIds(a.seeded, a.seeded.root, a.userId)), b.token, body);
         expect({ key, status: res.statusCode }).toEqual({ key, status: 403 });
@@ -168,11 +200,12 @@ describeDb('isolation matrix', () => {
       const unknown = await call(t, r.method, fill(r.url, paramIds(a.seeded, unknownRoot)), b.token, body);
       expect({ key, status: foreign.statusCode }).toEqual({ key, status: 404 });
       expect({ key, body: foreign.json() }).toEqual({ key, body: unknown.json() });
-      if (/:(?!rootId)[A-Za-z]+/.test(r.url)) {
+      const idParams = (r.url.match(/:[A-Za-z]+/g) ?? []).filter((p) => p !== ':rootId' && !(p.slice(1) in PARAM_VALUES));
+      if (idParams.length > 0 || typeof SAMPLE_BODIES[key] === 'function') {
         if (r.method !== 'GET' && r.method !== 'DELETE' && !(key in SAMPLE_BODIES)) {
           throw new Error(`${key} needs a valid body in SAMPLE_BODIES so that its 404 is not a 400`);
         }
-        // B's own root, A's child ids: the guard passes, the scoped layer must still say 404.
+        // B's own root, A's child ids (in the path or the body): the guard passes, the scoped layer must still say 404.
         const mixed = await call(t, r.method, fill(r.url, paramIds(a.seeded, b.seeded.root)), b.token, body);
         expect({ key, status: mixed.statusCode }).toEqual({ key, status: 404 });
       }
