@@ -7,7 +7,7 @@ import { Ctx } from '../tenancy/ctx.decorator';
 import { RequestContext } from '../tenancy/request-context';
 import { TenantRoute } from '../tenancy/route.decorators';
 import { CompletionService } from './completion.service';
-import { CreateGoalDto, MoveGoalDto, TreeQuery, UpdateGoalDto } from './dto/goal.dto';
+import { CreateGoalDto, EmptyBody, MoveGoalDto, TreeQuery, UpdateGoalDto } from './dto/goal.dto';
 import { CopyResultDto, DeleteResultDto, GoalDetailDto, GoalNodeDto, GoalWriteDto, RestoreResultDto } from './dto/views.dto';
 import { Goal } from './goal.entity';
 import { GoalsService } from './goals.service';
@@ -77,7 +77,7 @@ export class GoalsController {
   @ApiOkResponse({ type: RestoreResultDto })
   @ApiErrors(404, 409)
   @ApiIdempotencyKey()
-  restore(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  restore(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.goals.restore(ctx, goalId);
   }
 
@@ -102,7 +102,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  copy(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  copy(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.goals.copy(ctx, goalId);
   }
 
@@ -115,7 +115,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  complete(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  complete(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.completion.complete(ctx, goalId);
   }
 
@@ -128,7 +128,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  uncomplete(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  uncomplete(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.completion.uncomplete(ctx, goalId);
   }
 
@@ -141,7 +141,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  pause(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  pause(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.completion.pause(ctx, goalId);
   }
 
@@ -154,7 +154,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  resume(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  resume(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.completion.resume(ctx, goalId);
   }
 }

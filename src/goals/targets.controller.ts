@@ -7,6 +7,7 @@ import { PageQuery } from '../http/pagination';
 import { Ctx } from '../tenancy/ctx.decorator';
 import { RequestContext } from '../tenancy/request-context';
 import { TenantRoute } from '../tenancy/route.decorators';
+import { EmptyBody } from './dto/goal.dto';
 import { CreateTargetDto, UpdateTargetDto } from './dto/target.dto';
 import { EvaluationDto, TargetDeleteDto, TargetPageDto, TargetWriteDto } from './dto/views.dto';
 import { Goal } from './goal.entity';
@@ -48,7 +49,7 @@ export class TargetsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  evaluate(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+  evaluate(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
     return this.targets.evaluate(ctx, goalId);
   }
 

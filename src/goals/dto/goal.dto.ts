@@ -84,3 +84,6 @@ export class TreeQuery {
   @IsIn(['sessions'], { message: 'include must be: sessions' })
   include?: 'sessions';
 }
+
+/** The body of routes that take none: any field in it is refused, as everywhere. */
+export class EmptyBody {}
