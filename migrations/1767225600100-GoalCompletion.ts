@@ -67,8 +67,8 @@ export class GoalCompletion1767225600100 implements MigrationInterface {
     const added = goalColumns(tsType(engineOf(queryRunner)));
     await changeTable(queryRunner, 'goals', {
       dropIndices: added.addIndices!.map((i) => i.name),
-      dropForeignKeys: added.addForeignKeys!.map((f) => f.name),
-      dropChecks: added.addChecks!.map((c) => c.name),
+      dropForeignKeys: added.addForeignKeys,
+      dropChecks: added.addChecks,
       dropColumns: added.addColumns!.map((c) => c.name),
     });
   }

@@ -1,59 +1,110 @@
-import { QueryRunner, Table, TableCheck, TableColumn, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
+import { QueryRunner, TableCheck, TableColumn, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
 import { engineOf, fk } from './table-spec';
 
 export interface TableChange {
-  addColumns?: TableColumnOptions[];
+  /** `after`: SQLite places the column after that one (PostgreSQL appends: its order does not matter). */
+  addColumns?: (TableColumnOptions & { after?: string })[];
   dropColumns?: string[];
   addChecks?: { name: string; expression: string }[];
-  dropChecks?: string[];
+  dropChecks?: { name: string; expression: string }[];
   addForeignKeys?: ReturnType<typeof fk>[];
-  dropForeignKeys?: string[];
+  dropForeignKeys?: ReturnType<typeof fk>[];
   addIndices?: { name: string; columnNames: string[]; isUnique?: boolean; where?: string }[];
   dropIndices?: string[];
 }
 
 /**
- * Changes an existing table in one step per engine. PostgreSQL takes each change as an
- * ALTER. SQLite cannot add a table constraint in place, so its table is rebuilt once for all
- * the changes together (TypeORM's own rebuild: copy, drop, rename, indexes again), instead of
- * once per change. The migration runner keeps foreign keys off during the rebuild, so that
- * dropping the old table cannot cascade to its children.
+ * Changes an existing table, once per engine. PostgreSQL takes each change as an ALTER.
+ * SQLite cannot add a table constraint in place: its CREATE TABLE text is edited (columns,
+ * checks and keys inserted or cut out, everything else byte for byte as it was) and the table
+ * rebuilt once, as SQLite documents it: a new table, the rows copied, the old one dropped, the
+ * new one renamed, the indexes made again from their own text. So a down() that cuts out what
+ * its up() inserted gives back the very text the table had. The migration runner keeps
+ * foreign keys off around its transaction, so that dropping the old table cascades to nothing.
  */
 export async function changeTable(queryRunner: QueryRunner, name: string, change: TableChange): Promise<void> {
+  if (engineOf(queryRunner) === 'sqlite') return rebuildSqlite(queryRunner, name, change);
   const table = await queryRunner.getTable(name);
   if (!table) throw new Error(`changeTable: no table ${name}`);
-  if (engineOf(queryRunner) === 'sqlite') {
-    const next = table.clone();
-    for (const c of change.dropColumns ?? []) next.removeColumn(column(next, c));
-    for (const n of change.dropChecks ?? []) next.removeCheckConstraint(check(next, n));
-    for (const n of change.dropForeignKeys ?? []) next.removeForeignKey(foreignKey(next, n));
-    for (const n of change.dropIndices ?? []) next.removeIndex(index(next, n));
-    for (const c of change.addColumns ?? []) next.addColumn(new TableColumn(c));
-    for (const c of change.addChecks ?? []) next.addCheckConstraint(new TableCheck(c));
-    for (const f of change.addForeignKeys ?? []) next.addForeignKey(new TableForeignKey(f));
-    for (const i of change.addIndices ?? []) next.addIndex(new TableIndex(i));
-    // TypeORM names SQLite's keys back by the first declared key whose columns are a subset of
-    // a key's columns: the one-column root key must come after the composite ones.
-    next.foreignKeys.sort((a, b) => b.columnNames.length - a.columnNames.length);
-    await (queryRunner as unknown as { recreateTable(next: Table, old: Table): Promise<void> }).recreateTable(next, table);
-    return;
+  for (const n of change.dropIndices ?? []) await queryRunner.dropIndex(table, n);
+  for (const f of change.dropForeignKeys ?? []) await queryRunner.dropForeignKey(table, f.name);
+  for (const c of change.dropChecks ?? []) await queryRunner.dropCheckConstraint(table, c.name);
+  for (const c of change.dropColumns ?? []) await queryRunner.dropColumn(table, c);
+  if (change.addColumns?.length) {
+    await queryRunner.addColumns(table, change.addColumns.map(({ after: _after, ...c }) => new TableColumn(c)));
   }
-  for (const n of change.dropIndices ?? []) await queryRunner.dropIndex(table, index(table, n));
-  for (const n of change.dropForeignKeys ?? []) await queryRunner.dropForeignKey(table, foreignKey(table, n));
-  for (const n of change.dropChecks ?? []) await queryRunner.dropCheckConstraint(table, check(table, n));
-  for (const c of change.dropColumns ?? []) await queryRunner.dropColumn(table, column(table, c));
-  if (change.addColumns?.length) await queryRunner.addColumns(table, change.addColumns.map((c) => new TableColumn(c)));
   for (const c of change.addChecks ?? []) await queryRunner.createCheckConstraint(table, new TableCheck(c));
   for (const f of change.addForeignKeys ?? []) await queryRunner.createForeignKey(table, new TableForeignKey(f));
   for (const i of change.addIndices ?? []) await queryRunner.createIndex(table, new TableIndex(i));
 }
 
-function find<T>(items: T[], match: (item: T) => boolean, what: string): T {
-  const found = items.find(match);
-  if (!found) throw new Error(`changeTable: no ${what}`);
-  return found;
+const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
+const columnSql = (c: TableColumnOptions) =>
+  `"${c.name}" ${c.type}${c.length ? `(${c.length})` : ''}${c.isNullable ? '' : ' NOT NULL'}${c.default !== undefined ? ` DEFAULT (${c.default})` : ''}`;
+const checkSql = (c: { name: string; expression: string }) => `CONSTRAINT "${c.name}" CHECK (${c.expression})`;
+const fkSql = (f: ReturnType<typeof fk>) =>
+  `CONSTRAINT "${f.name}" FOREIGN KEY (${quoted(f.columnNames)}) REFERENCES "${f.referencedTableName}" (${quoted(f.referencedColumnNames)}) ON DELETE ${f.onDelete}`;
+const indexSql = (table: string, i: NonNullable<TableChange['addIndices']>[number]) =>
+  `CREATE ${i.isUnique ? 'UNIQUE ' : ''}INDEX "${i.name}" ON "${table}" (${quoted(i.columnNames)}) ${i.where ? `WHERE ${i.where}` : ''}`;
+
+/** A column's definition in a CREATE TABLE text: from its name to the next top-level comma. */
+function columnDefinition(sql: string, column: string): string {
+  const at = sql.indexOf(`"${column}" `);
+  if (at < 0) throw new Error(`changeTable: no column ${column}`);
+  let depth = 0;
+  for (let i = at; i < sql.length; i++) {
+    if (sql[i] === '(') depth++;
+    if (sql[i] === ')') depth--;
+    if ((sql[i] === ',' && depth === 0) || depth < 0) return sql.slice(at, i);
+  }
+  throw new Error(`changeTable: unterminated column ${column}`);
 }
-const column = (t: Table, n: string) => find(t.columns, (c) => c.name === n, `column ${t.name}.${n}`);
-const check = (t: Table, n: string) => find(t.checks, (c) => c.name === n, `check ${n}`);
-const foreignKey = (t: Table, n: string) => find(t.foreignKeys, (f) => f.name === n, `foreign key ${n}`);
-const index = (t: Table, n: string) => find(t.indices, (i) => i.name === n, `index ${n}`);
+
+function cut(sql: string, fragment: string): string {
+  const at = sql.indexOf(`, ${fragment}`);
+  if (at < 0) throw new Error(`changeTable: cannot find ${fragment}`);
+  return sql.slice(0, at) + sql.slice(at + 2 + fragment.length);
+}
+
+/** Inserts `, fragment` before the first occurrence of `before` (", CONSTRAINT ..."), or before the closing parenthesis. */
+function insertBefore(sql: string, before: string, fragment: string): string {
+  const at = sql.indexOf(before);
+  const end = at >= 0 ? at : sql.lastIndexOf(')');
+  return `${sql.slice(0, end)}, ${fragment}${sql.slice(end)}`;
+}
+
+async function rebuildSqlite(queryRunner: QueryRunner, name: string, change: TableChange): Promise<void> {
+  const q = (sql: string, params: unknown[] = []) => queryRunner.query(sql, params);
+  const [{ sql: original }] = await q(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, [name]);
+  const indexes: { name: string; sql: string }[] = await q(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, [name]);
+  let sql: string = original;
+  for (const f of change.dropForeignKeys ?? []) sql = cut(sql, fkSql(f));
+  for (const c of change.dropChecks ?? []) sql = cut(sql, checkSql(c));
+  for (const c of change.dropColumns ?? []) sql = cut(sql, columnDefinition(sql, c));
+  for (const c of change.addColumns ?? []) {
+    if (c.after) {
+      const previous = columnDefinition(sql, c.after);
+      const at = sql.indexOf(previous) + previous.length;
+      sql = `${sql.slice(0, at)}, ${columnSql(c)}${sql.slice(at)}`;
+    } else {
+      sql = insertBefore(sql, ', CONSTRAINT "', columnSql(c));
+    }
+  }
+  // Checks before the keys, and new keys before the old ones: TypeORM names SQLite's keys back by
+  // the first declared key whose columns are a subset, so the one-column root key stays last.
+  for (const c of change.addChecks ?? []) sql = insertBefore(sql, ', CONSTRAINT "fk_', checkSql(c));
+  for (const f of change.addForeignKeys ?? []) sql = insertBefore(sql, ', CONSTRAINT "fk_', fkSql(f));
+  const temporary = `${name}__rebuild`;
+  const head = `CREATE TABLE "${name}"`;
+  if (!sql.startsWith(head)) throw new Error(`changeTable: unexpected table text for ${name}`);
+  await q(`CREATE TABLE "${temporary}"${sql.slice(head.length)}`);
+  const before: string[] = (await q(`PRAGMA table_info("${name}")`)).map((c: { name: string }) => c.name);
+  const after = new Set<string>((await q(`PRAGMA table_info("${temporary}")`)).map((c: { name: string }) => c.name));
+  const common = quoted(before.filter((c) => after.has(c)));
+  await q(`INSERT INTO "${temporary}" (${common}) SELECT ${common} FROM "${name}"`);
+  await q(`DROP TABLE "${name}"`);
+  await q(`ALTER TABLE "${temporary}" RENAME TO "${name}"`);
+  const dropped = new Set(change.dropIndices ?? []);
+  for (const i of indexes) if (!dropped.has(i.name)) await q(i.sql);
+  for (const i of change.addIndices ?? []) await q(indexSql(name, i));
+}

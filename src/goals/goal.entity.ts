@@ -82,9 +82,6 @@ export class Goal extends TenantEntity {
   @ForeignKey(() => User, 'id', { name: 'fk_goals_user', onDelete: 'NO ACTION' })
   userId: string | null;
 
-  @JsonColumn('targets')
-  targets: unknown;
-
   @IntColumn('sort_order', { nullable: false, default: 0 })
   sortOrder: number;
 

@@ -33,7 +33,7 @@ export function tenantRows(label: string, email: string): Tenant {
   const r = (table: string, values: Record<string, unknown>): FixtureRow => ({ table, values });
   const rows = [
     r('users', { id: userId, email, display_name: `User ${label} ü`, role: 'user', is_active: true, last_login_at: t('2026-01-02T03:04:05.678Z') }),
-    r('goals', { id: rootId, root_id: rootId, user_id: userId, type: 'UltimateGoal', name: `Root ${label}`, completed: false, targets: { list: [1, 2.5, 'x'], nested: { b: true, a: null } } }),
+    r('goals', { id: rootId, root_id: rootId, user_id: userId, type: 'UltimateGoal', name: `Root ${label}`, completed: false, attributes: { list: [1, 2.5, 'x'], nested: { b: true, a: null } } }),
     r('session_templates', { id: template, root_id: rootId, name: `Template ${label}`, template_data: { sections: [{ name: 'Warm-up', minutes: 10 }] } }),
     r('goals', { id: stg, root_id: rootId, parent_id: rootId, type: 'ShortTermGoal', name: `Short ${label}`, completed: true, completed_at: t('2026-02-03T04:05:06.789Z'), deadline: t('2026-12-31T00:00:00.000Z'), sort_order: 3 }),
     r('goals', { id: ps, root_id: rootId, parent_id: stg, type: 'PracticeSession', name: `Session ${label}`, template_id: template, session_start: t('2026-03-01T10:00:00.000Z'), session_end: t('2026-03-01T11:30:00.500Z'), total_duration_seconds: 5400, session_data: { note: 'línea "quoted"\nnext' } }),
