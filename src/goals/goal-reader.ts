@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { RequestContext } from '../tenancy/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { Goal } from './goal.entity';
@@ -17,7 +18,10 @@ const COLUMNS: (keyof Goal)[] = [
 /** Reads of the goal tree shared by the goal, completion and target services. */
 @Injectable()
 export class GoalReader {
-  constructor(private readonly tenantData: TenantData) {}
+  constructor(
+    private readonly tenantData: TenantData,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   get goals() {
     return this.tenantData.repo(Goal);
@@ -45,6 +49,16 @@ export class GoalReader {
     const goal = await this.goals.findById(ctx, id);
     if (!goal) throw unknownId(field, 'goal');
     return goal;
+  }
+
+  /**
+   * Locks a goal's row for the rest of the transaction before its children are counted, so
+   * that two requests cannot both add the last child a level allows. PostgreSQL only: SQLite
+   * runs one write transaction at a time.
+   */
+  async lock(ctx: RequestContext, id: string): Promise<void> {
+    if (!this.unitOfWork.isPostgres) return;
+    await this.goals.createQueryBuilder(ctx, 'g').select('g.id').andWhere('g.id = :lockId', { lockId: id }).setLock('pessimistic_write').getRawOne();
   }
 
   async many(ctx: RequestContext, ids: string[]): Promise<Goal[]> {

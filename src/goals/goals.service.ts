@@ -90,6 +90,7 @@ export class GoalsService {
   async create(ctx: RequestContext, dto: CreateGoalDto) {
     const parent = await this.reader.named(ctx, dto.parentId, 'parentId');
     this.checkLevel(parent.type, dto.type, 'type');
+    await this.reader.lock(ctx, parent.id);
     const levels = await this.levels.all(ctx);
     const level = levels[dto.type];
     if (level.descriptionRequired && !dto.description?.trim()) {
@@ -161,6 +162,7 @@ export class GoalsService {
     const goal = await this.reader.live(ctx, goalId);
     if (goal.parentId === null) throw conflict('The root cannot move.');
     const parent = await this.reader.named(ctx, dto.parentId, 'parentId');
+    await this.reader.lock(ctx, parent.id);
     const tree = await this.reader.tree(ctx);
     if (tree.isInSubtree(parent.id, goal.id)) throw conflict('A goal cannot move under itself or a goal below it.');
     this.checkLevel(parent.type, goal.type, 'parentId');
@@ -192,6 +194,7 @@ export class GoalsService {
     const goal = await this.reader.live(ctx, goalId);
     if (goal.parentId === null) throw conflict('The root cannot be copied: create a new root instead.');
     if (goal.type === 'PracticeSession') throw conflict('A practice session is not copied here: copy its goals, or use a session template.');
+    await this.reader.lock(ctx, goal.parentId);
     const tree = await this.reader.tree(ctx);
     const levels = await this.levels.all(ctx);
     const siblings = tree.childrenOf(goal.parentId);
@@ -300,6 +303,7 @@ export class GoalsService {
           : `Its parent ${parent.id} is deleted: restore the parent first.`,
       );
     }
+    await this.reader.lock(ctx, parent.id);
     const tree = await this.reader.tree(ctx);
     const levels = await this.levels.all(ctx);
     this.checkRoom(levels[parent.type], tree.childrenOf(parent.id).length);

@@ -193,6 +193,16 @@ describeDb('goal tree: read, create, patch', () => {
     expect(fields(clear)).toEqual(['description']);
   });
 
+  it('maxChildren holds when requests race for the last place', async () => {
+    const root = await api.newRoot();
+    await api.req('PATCH', api.at(root, '/levels/UltimateGoal'), { maxChildren: 1 });
+    const results = await Promise.all(
+      ['A', 'B', 'C', 'D'].map((name) => api.req('POST', api.at(root, '/goals'), { parentId: root, type: 'LongTermGoal', name })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    expect((await api.req('GET', api.at(root, '/goals'))).json().children).toHaveLength(1);
+  });
+
   it('idempotency: a retried create with the same key adds one goal', async () => {
     const root = await api.newRoot();
     const post = (name: string) => api.req('POST', api.at(root, '/goals'), { parentId: root, type: 'LongTermGoal', name }, { 'idempotency-key': 'create-once' });
