@@ -120,7 +120,8 @@ export class CompletionService {
       pending.delete(id);
       const goal = tree.get(id)!;
       const before = goal.completed;
-      if (lifted.has(id) && goal.manuallyUncompletedAt) goal.manuallyUncompletedAt = null;
+      const held = goal.manuallyUncompletedAt !== null;
+      if (lifted.has(id) && held) goal.manuallyUncompletedAt = null;
       const open = !goal.pausedAt && !goal.manuallyUncompletedAt;
       const own = targets.get(id) ?? [];
       if (own.length > 0) {
@@ -137,7 +138,7 @@ export class CompletionService {
         if (goal.completed && goal.completionSource === 'children' && !allDone) await this.reopen(ctx, goal, changes);
         else if (!goal.completed && allDone && open) await this.close(ctx, goal, 'children', trigger.sessionId ?? null, changes);
       }
-      if (goal.completed !== before || lifted.has(id)) await this.write(ctx, goal, {});
+      if (goal.completed !== before || held !== (goal.manuallyUncompletedAt !== null)) await this.write(ctx, goal, {});
       if (goal.completed !== before && goal.parentId && tree.get(goal.parentId)) {
         pending.add(goal.parentId);
         if (goal.completed) lifted.add(goal.parentId);

@@ -95,7 +95,10 @@ describeDb('levels, completion and pauses', () => {
     it('completes and re-opens, with 409 for each wrong state, writing nothing', async () => {
       const root = await api.newRoot();
       const c = await chain(api, root);
+      const parentVersion = (await api.req('GET', api.at(root, `/goals/${c.mtg}`))).json().version;
       const done = await api.req('POST', api.at(root, `/goals/${c.stg}/complete`), undefined, { 'if-match': '"1"' });
+      // Nothing changed for the parent (its level does not auto-complete): it keeps its version.
+      expect((await api.req('GET', api.at(root, `/goals/${c.mtg}`))).json().version).toBe(parentVersion);
       expect(done.statusCode).toBe(200);
       expect(done.json()).toMatchObject({ completed: true, completionSource: 'manual', completedBySessionId: null, version: 2 });
       expect(done.json().completedAt).not.toBeNull();
