@@ -10,6 +10,7 @@ import { CompletionService } from './completion.service';
 import { CreateGoalDto, EmptyBody, MoveGoalDto, TreeQuery, UpdateGoalDto } from './dto/goal.dto';
 import { CopyResultDto, DeleteResultDto, GoalDetailDto, GoalNodeDto, GoalWriteDto, RestoreResultDto } from './dto/views.dto';
 import { Goal } from './goal.entity';
+import { GoalDeletionService } from './goal-deletion.service';
 import { GoalsService } from './goals.service';
 
 @ApiTags('goals')
@@ -20,6 +21,7 @@ import { GoalsService } from './goals.service';
 export class GoalsController {
   constructor(
     private readonly goals: GoalsService,
+    private readonly deletion: GoalDeletionService,
     private readonly completion: CompletionService,
   ) {}
 
@@ -67,7 +69,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIfMatch()
   remove(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
-    return this.goals.remove(ctx, goalId);
+    return this.deletion.remove(ctx, goalId);
   }
 
   @Post(':goalId/restore')
@@ -78,7 +80,7 @@ export class GoalsController {
   @ApiErrors(404, 409)
   @ApiIdempotencyKey()
   restore(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string, @Body() _body: EmptyBody) {
-    return this.goals.restore(ctx, goalId);
+    return this.deletion.restore(ctx, goalId);
   }
 
   @Post(':goalId/move')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompletionService } from './completion.service';
+import { GoalDeletionService } from './goal-deletion.service';
 import { GoalReader } from './goal-reader';
 import { GoalsController } from './goals.controller';
 import { GoalsService } from './goals.service';
@@ -12,7 +13,7 @@ import { TargetsService } from './targets.service';
 
 @Module({
   controllers: [RootsController, RootController, GoalsController, LevelsController, TargetsController],
-  providers: [RootsService, GoalReader, LevelsService, CompletionService, TargetsService, GoalsService],
+  providers: [RootsService, GoalReader, LevelsService, CompletionService, TargetsService, GoalsService, GoalDeletionService],
   // TargetsService.evaluateForSession is for the practice side.
   exports: [RootsService, LevelsService, TargetsService, CompletionService],
 })

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
-import { ActivityInstance } from '../sessions/activity-instance.entity';
-import { MetricValue } from '../sessions/metric-value.entity';
 import { RequestContext } from '../tenancy/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { Changes } from './changes';
@@ -10,45 +8,22 @@ import { CompletionService } from './completion.service';
 import { CreateGoalDto, MoveGoalDto, TreeQuery, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
 import { badField, conflict, goalNotFound } from './goal-errors';
-import { GoalPause } from './goal-pause.entity';
 import { chunks, GoalReader } from './goal-reader';
 import { GoalTarget } from './goal-target.entity';
 import { GoalTree } from './goal-tree';
-import { childTypeOf, GOAL_TYPES, GoalType } from './goal.types';
+import { GOAL_TYPES } from './goal.types';
 import { GoalNode, toGoalView } from './goal.view';
-import { Level, LevelsService } from './levels.service';
-import { PracticeSessionGoal } from './practice-session-goal.entity';
+import { LevelsService } from './levels.service';
 import { TargetCondition } from './target-condition.entity';
 import { TargetsService } from './targets.service';
+import { checkLevel, checkRoom, deadlineBound, nextOrder } from './tree-rules';
 
 const DAY_MS = 24 * 3600 * 1000;
 const COPY_SUFFIX = ' (copy)';
 
-/** What a delete took, table by table, under one deletion id. */
-interface Taken {
-  goals: string[];
-  sessions: string[];
-  activityInstances: string[];
-  metricValues: string[];
-  sessionLinks: string[];
-  targets: string[];
-  conditions: string[];
-  pauses: string[];
-}
-
-const counts = (t: Taken) => ({
-  goals: t.goals.length - t.sessions.length,
-  sessions: t.sessions.length,
-  activityInstances: t.activityInstances.length,
-  metricValues: t.metricValues.length,
-  sessionLinks: t.sessionLinks.length,
-  targets: t.targets.length,
-  pauses: t.pauses.length,
-});
-
 /**
- * The goal tree of one root: reading it, adding, changing, moving, copying, deleting and
- * restoring goals, under the level rules (each level directly below its parent's, the root
+ * The goal tree of one root: reading it, adding, changing, moving and copying goals (deleting
+ * and restoring are GoalDeletionService's), under the level rules (each level directly below its parent's, the root
  * fixed, no cycle, a level's maxChildren and descriptionRequired, deadlines within the
  * parent's), with the completion cascades and target evaluations that each change calls for.
  */
@@ -89,7 +64,7 @@ export class GoalsService {
 
   async create(ctx: RequestContext, dto: CreateGoalDto) {
     const parent = await this.reader.named(ctx, dto.parentId, 'parentId');
-    this.checkLevel(parent.type, dto.type, 'type');
+    checkLevel(parent.type, dto.type, 'type');
     await this.reader.lock(ctx, parent.id);
     const levels = await this.levels.all(ctx);
     const level = levels[dto.type];
@@ -97,9 +72,9 @@ export class GoalsService {
       throw badField('description', `a description is required for ${level.displayName} goals in this root`);
     }
     const siblings = await this.goals.find(ctx, { where: { parentId: parent.id } });
-    this.checkRoom(levels[parent.type], siblings.length);
+    checkRoom(levels[parent.type], siblings.length);
     const tree = await this.reader.tree(ctx);
-    const bound = this.deadlineBound(tree, parent.id);
+    const bound = deadlineBound(tree, parent.id);
     let deadline = dto.deadline === undefined || dto.deadline === null ? null : new Date(dto.deadline);
     if (deadline && bound && deadline > bound) throw badField('deadline', `must not be later than its parent's deadline, ${bound.toISOString()}`);
     if (dto.deadline === undefined && level.defaultDeadlineOffsetDays !== null) {
@@ -136,7 +111,7 @@ export class GoalsService {
     if (dto.deadline !== undefined) {
       const deadline = dto.deadline === null ? null : new Date(dto.deadline);
       const tree = await this.reader.tree(ctx);
-      const bound = goal.parentId ? this.deadlineBound(tree, goal.parentId) : null;
+      const bound = goal.parentId ? deadlineBound(tree, goal.parentId) : null;
       if (deadline && bound && deadline > bound) throw badField('deadline', `must not be later than its parent's deadline, ${bound.toISOString()}`);
       patch.deadline = deadline;
       if (deadline) await this.pullDeadlines(ctx, tree, goal.id, deadline, changes);
@@ -165,11 +140,11 @@ export class GoalsService {
     await this.reader.lock(ctx, parent.id);
     const tree = await this.reader.tree(ctx);
     if (tree.isInSubtree(parent.id, goal.id)) throw conflict('A goal cannot move under itself or a goal below it.');
-    this.checkLevel(parent.type, goal.type, 'parentId');
+    checkLevel(parent.type, goal.type, 'parentId');
     const levels = await this.levels.all(ctx);
     const siblings = tree.childrenOf(parent.id).filter((c) => c.id !== goal.id);
-    if (parent.id !== goal.parentId) this.checkRoom(levels[parent.type], siblings.length);
-    const bound = this.deadlineBound(tree, parent.id);
+    if (parent.id !== goal.parentId) checkRoom(levels[parent.type], siblings.length);
+    const bound = deadlineBound(tree, parent.id);
     const late = bound ? tree.subtreeOf(goal.id).find((g) => g.deadline && g.deadline > bound) : undefined;
     if (late) {
       throw conflict(`"${late.name}" has a deadline (${late.deadline!.toISOString()}) later than the new parent's (${bound!.toISOString()}): move that deadline first.`);
@@ -186,7 +161,7 @@ export class GoalsService {
       }
     }
     await this.goals.update(ctx, { id: goal.id }, { parentId: parent.id, sortOrder });
-    const changes = await this.afterShapeChange(ctx, [...oldAncestors, oldParentId, parent.id]);
+    const changes = await this.targets.reevaluate(ctx, [...oldAncestors, oldParentId, parent.id]);
     return { ...toGoalView(await this.reader.live(ctx, goal.id)), changed: changes.view(goal.id) };
   }
 
@@ -198,7 +173,7 @@ export class GoalsService {
     const tree = await this.reader.tree(ctx);
     const levels = await this.levels.all(ctx);
     const siblings = tree.childrenOf(goal.parentId);
-    this.checkRoom(levels[tree.get(goal.parentId)!.type], siblings.length);
+    checkRoom(levels[tree.get(goal.parentId)!.type], siblings.length);
     // The subtree without its sessions, and without what hangs below them.
     const originals: Goal[] = [];
     const skip = new Set<string>();
@@ -268,166 +243,9 @@ export class GoalsService {
     );
   }
 
-  /**
-   * Soft-deletes the goal and everything below it, sessions with their instances, values and
-   * links, targets and pauses, under one deletion id that restore takes back.
-   */
-  async remove(ctx: RequestContext, goalId: string) {
-    const goal = await this.reader.live(ctx, goalId);
-    if (goal.parentId === null) throw conflict('The root is deleted through DELETE /api/roots/:rootId.');
-    const tree = await this.reader.tree(ctx);
-    const subtree = tree.subtreeOf(goal.id);
-    const taken = await this.liveRowsBelow(ctx, subtree);
-    const deletionId = randomUUID();
-    await this.tenantData.repo(MetricValue).softDelete(ctx, taken.metricValues, deletionId);
-    await this.tenantData.repo(ActivityInstance).softDelete(ctx, taken.activityInstances, deletionId);
-    await this.tenantData.repo(PracticeSessionGoal).softDelete(ctx, taken.sessionLinks, deletionId);
-    await this.tenantData.repo(TargetCondition).softDelete(ctx, taken.conditions, deletionId);
-    await this.tenantData.repo(GoalTarget).softDelete(ctx, taken.targets, deletionId);
-    await this.tenantData.repo(GoalPause).softDelete(ctx, taken.pauses, deletionId);
-    await this.goals.softDelete(ctx, taken.goals, deletionId);
-    const changes = await this.afterShapeChange(ctx, [...tree.ancestorsOf(goal.id).map((a) => a.id), ...(await this.linkedGoals(ctx, taken))]);
-    return { id: goal.id, deletionId, removed: counts(taken), changed: changes.view(goal.id) };
-  }
-
-  async restore(ctx: RequestContext, goalId: string) {
-    const goal = await this.goals.findById(ctx, goalId, true);
-    if (!goal) throw goalNotFound();
-    if (!goal.deletedAt || !goal.deletionId) throw conflict('This goal is not deleted.');
-    const parent = goal.parentId ? await this.goals.findById(ctx, goal.parentId, true) : null;
-    if (!parent) throw conflict('A deleted root is restored through POST /api/roots/:rootId/restore.');
-    if (parent.deletedAt) {
-      throw conflict(
-        parent.deletionId === goal.deletionId
-          ? `This goal was deleted with the goal above it: restore that delete through goal ${topOfDeletion(await this.deletedChain(ctx, goal))}.`
-          : `Its parent ${parent.id} is deleted: restore the parent first.`,
-      );
-    }
-    await this.reader.lock(ctx, parent.id);
-    const tree = await this.reader.tree(ctx);
-    const levels = await this.levels.all(ctx);
-    this.checkRoom(levels[parent.type], tree.childrenOf(parent.id).length);
-    const deletionId = goal.deletionId;
-    const deleted = await this.goals.find(ctx, { where: { deletionId }, withDeleted: true });
-    const bound = this.deadlineBound(tree, parent.id);
-    const late = bound ? deleted.find((g) => g.deadline && g.deadline > bound) : undefined;
-    if (late) {
-      throw conflict(`"${late.name}" has a deadline (${late.deadline!.toISOString()}) later than its parent's deadline now (${bound!.toISOString()}): move that deadline first.`);
-    }
-    const restored = {
-      goals: await this.goals.restore(ctx, deletionId),
-      sessions: deleted.filter((g) => g.type === 'PracticeSession').length,
-      activityInstances: await this.tenantData.repo(ActivityInstance).restore(ctx, deletionId),
-      metricValues: await this.tenantData.repo(MetricValue).restore(ctx, deletionId),
-      sessionLinks: await this.tenantData.repo(PracticeSessionGoal).restore(ctx, deletionId),
-      targets: await this.tenantData.repo(GoalTarget).restore(ctx, deletionId),
-      conditions: await this.tenantData.repo(TargetCondition).restore(ctx, deletionId),
-      pauses: await this.tenantData.repo(GoalPause).restore(ctx, deletionId),
-    };
-    const back = await this.reader.tree(ctx);
-    const linked: string[] = [];
-    for (const chunk of chunks(deleted.filter((g) => g.type === 'PracticeSession').map((g) => g.id))) {
-      const links = await this.tenantData.repo(PracticeSessionGoal).find(ctx, { where: { practiceSessionId: In(chunk) } });
-      linked.push(...links.map((l) => l.shortTermGoalId));
-    }
-    const changes = await this.afterShapeChange(ctx, [...back.ancestorsOf(goal.id).map((a) => a.id), ...linked, ...deleted.map((g) => g.id)]);
-    const { conditions: _c, ...shown } = restored;
-    return {
-      ...toGoalView(await this.reader.live(ctx, goal.id)),
-      restored: { ...shown, goals: restored.goals - restored.sessions },
-      changed: changes.view(goal.id),
-    };
-  }
-
-  /** After the tree's shape or its practice changed: targets re-evaluated, then the cascades. */
-  private async afterShapeChange(ctx: RequestContext, goalIds: (string | null)[]): Promise<Changes> {
-    const ids = [...new Set(goalIds.filter((id): id is string => id !== null))];
-    return this.targets.evaluateGoals(ctx, ids, {});
-  }
-
-  private async liveRowsBelow(ctx: RequestContext, subtree: Goal[]): Promise<Taken> {
-    const goals = subtree.map((g) => g.id);
-    const sessions = subtree.filter((g) => g.type === 'PracticeSession').map((g) => g.id);
-    const ids = async <T extends { id: string }>(entity: new () => T, column: keyof T, values: string[]) => {
-      const out: string[] = [];
-      for (const chunk of chunks(values)) {
-        const rows = await this.tenantData.repo(entity as never).find(ctx, { where: { [column]: In(chunk) } as never });
-        out.push(...(rows as unknown as T[]).map((r) => r.id));
-      }
-      return out;
-    };
-    const activityInstances = await ids(ActivityInstance, 'practiceSessionId', sessions);
-    const targets = await ids(GoalTarget, 'goalId', goals);
-    const links = new Set([...(await ids(PracticeSessionGoal, 'practiceSessionId', sessions)), ...(await ids(PracticeSessionGoal, 'shortTermGoalId', goals))]);
-    return {
-      goals,
-      sessions,
-      activityInstances,
-      metricValues: await ids(MetricValue, 'activityInstanceId', activityInstances),
-      sessionLinks: [...links],
-      targets,
-      conditions: await ids(TargetCondition, 'targetId', targets),
-      pauses: await ids(GoalPause, 'goalId', goals),
-    };
-  }
-
-  /** Goals outside a delete that its sessions were linked to: their practice changed. */
-  private async linkedGoals(ctx: RequestContext, taken: Taken): Promise<string[]> {
-    const out: string[] = [];
-    for (const chunk of chunks(taken.sessionLinks)) {
-      const rows = await this.tenantData.repo(PracticeSessionGoal).find(ctx, { where: { id: In(chunk) }, withDeleted: true });
-      out.push(...rows.map((l) => l.shortTermGoalId));
-    }
-    return out;
-  }
-
-  /** The goal and its ancestors that went in its deletion, bottom up. */
-  private async deletedChain(ctx: RequestContext, goal: Goal): Promise<Goal[]> {
-    const chain = [goal];
-    let current = goal;
-    while (current.parentId) {
-      const parent = await this.goals.findById(ctx, current.parentId, true);
-      if (!parent || parent.deletionId !== goal.deletionId) break;
-      chain.push(parent);
-      current = parent;
-    }
-    return chain;
-  }
-
-  /** The level rule: the child's type is the level directly below the parent's. */
-  private checkLevel(parentType: GoalType, type: GoalType, field: string): void {
-    const expected = childTypeOf(parentType);
-    if (!expected) throw badField(field, `a ${parentType} has no level below it`);
-    if (type === 'PracticeSession' && expected === 'PracticeSession' && field === 'type') {
-      throw badField('type', 'PracticeSession goals are created through the sessions routes');
-    }
-    if (type !== expected) {
-      throw badField(field, field === 'type' ? `type must be ${expected} under a ${parentType}` : `a ${type} goes under a ${GOAL_TYPES[GOAL_TYPES.indexOf(type) - 1] ?? 'nothing'}, not a ${parentType}`);
-    }
-  }
-
-  private checkRoom(parentLevel: Level, children: number): void {
-    if (parentLevel.maxChildren !== null && children >= parentLevel.maxChildren) {
-      throw conflict(`A ${parentLevel.displayName} may have at most ${parentLevel.maxChildren} children in this root.`);
-    }
-  }
-
-  /** The earliest deadline of a goal and its ancestors: what a goal below it may not pass. */
-  private deadlineBound(tree: GoalTree<Goal>, goalId: string): Date | null {
-    const chain = [...tree.ancestorsOf(goalId), tree.get(goalId)].filter((g): g is Goal => g !== undefined);
-    const deadlines = chain.map((g) => g.deadline).filter((d): d is Date => d !== null);
-    return deadlines.length ? new Date(Math.min(...deadlines.map((d) => d.getTime()))) : null;
-  }
-
   private nest(tree: GoalTree<Goal>, goal: Goal): GoalNode {
     return { ...toGoalView(goal), children: tree.childrenOf(goal.id).map((c) => this.nest(tree, c)) };
   }
-}
-
-const nextOrder = (siblings: { sortOrder: number }[]) => (siblings.length ? Math.max(...siblings.map((s) => s.sortOrder)) + 1 : 0);
-
-function topOfDeletion(chain: Goal[]): string {
-  return chain[chain.length - 1].id;
 }
 
 function byDepth(tree: GoalTree<Goal>, goals: Goal[]): Goal[][] {
