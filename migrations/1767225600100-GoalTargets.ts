@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { changeTable } from './lib/change-table';
-import { engineOf } from './lib/table-spec';
+import { col, createTables, dropTables, engineOf, fk, table } from './lib/table-spec';
+import { enableTenantRls } from './lib/tenant-rls';
 
 /** Where a legacy target that cannot become a row is kept, whole, with its reason. */
 const SOURCE = 'goals.targets';
@@ -19,20 +19,98 @@ const asNumber = (v: Json): number | null => {
   return null;
 };
 
+const audited = [
+  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
+  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
+  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
+  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
+  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
+  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
+  { name: 'root_id', type: 'varchar', length: '36' },
+];
+
+export const TARGET_TABLES = [
+  table('goal_targets', [
+    ...audited,
+    { name: 'goal_id', type: 'varchar', length: '36' },
+    { name: 'activity_id', type: 'varchar', length: '36' },
+    { name: 'name', type: 'varchar', length: '200', isNullable: true },
+    { name: 'kind', type: 'varchar', length: '16' },
+    { name: 'session_count', type: 'integer', isNullable: true },
+    { name: 'period_days', type: 'integer', isNullable: true },
+    { name: 'starts_on', type: 'date', isNullable: true },
+    { name: 'ends_on', type: 'date', isNullable: true },
+    { name: 'sort_order', type: 'integer', default: 0 },
+    { name: 'met', type: 'boolean', default: false },
+    col('met_at', ({ ts }) => ({ type: ts, isNullable: true })),
+    { name: 'met_by_session_id', type: 'varchar', length: '36', isNullable: true },
+    { name: 'met_by_instance_id', type: 'varchar', length: '36', isNullable: true },
+    { name: 'version', type: 'integer', default: 1 },
+  ], {
+    uniques: [{ name: 'uq_goal_targets_root_id', columnNames: ['root_id', 'id'] }],
+    checks: [
+      { name: 'ck_goal_targets_counts', expression: 'session_count >= 1 AND period_days >= 1' },
+      { name: 'ck_goal_targets_frequency', expression: `(kind = 'frequency') = (session_count IS NOT NULL AND period_days IS NOT NULL)` },
+      { name: 'ck_goal_targets_kind', expression: `kind IN ('threshold', 'sum', 'frequency')` },
+      { name: 'ck_goal_targets_scope', expression: 'ends_on >= starts_on' },
+    ],
+    indices: [
+      { name: 'idx_goal_targets_activity', columnNames: ['activity_id'] },
+      { name: 'idx_goal_targets_goal', columnNames: ['goal_id'] },
+      { name: 'idx_goal_targets_met_instance', columnNames: ['met_by_instance_id'] },
+      { name: 'idx_goal_targets_met_session', columnNames: ['met_by_session_id'] },
+      { name: 'idx_goal_targets_root', columnNames: ['root_id'] },
+    ],
+    foreignKeys: [
+      fk('fk_goal_targets_goal_id', ['root_id', 'goal_id'], 'goals', ['root_id', 'id'], 'CASCADE'),
+      fk('fk_goal_targets_activity_id', ['root_id', 'activity_id'], 'activity_definitions', ['root_id', 'id'], 'NO ACTION'),
+      fk('fk_goal_targets_met_by_session_id', ['root_id', 'met_by_session_id'], 'goals', ['root_id', 'id'], 'NO ACTION'),
+      fk('fk_goal_targets_met_by_instance_id', ['root_id', 'met_by_instance_id'], 'activity_instances', ['root_id', 'id'], 'NO ACTION'),
+      fk('fk_goal_targets_root', ['root_id'], 'goals', ['id'], 'CASCADE'),
+    ],
+  }),
+  table('target_conditions', [
+    ...audited,
+    { name: 'target_id', type: 'varchar', length: '36' },
+    { name: 'metric_id', type: 'varchar', length: '36' },
+    { name: 'comparison', type: 'varchar', length: '2' },
+    { name: 'value', type: 'double precision' },
+    { name: 'sort_order', type: 'integer', default: 0 },
+  ], {
+    uniques: [{ name: 'uq_target_conditions_root_id', columnNames: ['root_id', 'id'] }],
+    checks: [{ name: 'ck_target_conditions_comparison', expression: `comparison IN ('>=', '<=', '=')` }],
+    indices: [
+      { name: 'idx_target_conditions_metric', columnNames: ['metric_id'] },
+      { name: 'idx_target_conditions_root', columnNames: ['root_id'] },
+      { name: 'idx_target_conditions_target', columnNames: ['target_id'] },
+    ],
+    foreignKeys: [
+      fk('fk_target_conditions_target_id', ['root_id', 'target_id'], 'goal_targets', ['root_id', 'id'], 'CASCADE'),
+      fk('fk_target_conditions_metric_id', ['root_id', 'metric_id'], 'metric_definitions', ['root_id', 'id'], 'NO ACTION'),
+      fk('fk_target_conditions_root', ['root_id'], 'goals', ['id'], 'CASCADE'),
+    ],
+  }),
+];
+
 /**
+ * Targets as rows: a goal's targets on an activity, and their conditions on its metrics.
+ *
  * The Flask app kept a goal's targets as JSON in goals.targets: `[{activity_id, metrics:
  * [{metric_id, value}]}]`, met when one instance of the activity reached every value. Each
  * becomes a threshold target row with `>=` conditions (its name and completed flag kept).
  * One that cannot (not an object, no activity of the goal's root, no metrics, a metric that is
  * not the activity's, a value that is not a number) is never dropped: it goes to
  * legacy_quarantine (source_table `goals.targets`, source_id the goal) with its reason, as the
- * adoption does. Then the column goes. Down writes the JSON back from the threshold targets
- * it can express and from that quarantine.
+ * adoption does. GoalCompletion then drops the column. Down writes the JSON back from the
+ * threshold targets it can express and from that quarantine.
  */
-export class LegacyTargets1767225600130 implements MigrationInterface {
-  name = 'LegacyTargets1767225600130';
+export class GoalTargets1767225600100 implements MigrationInterface {
+  name = 'GoalTargets1767225600100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    await createTables(queryRunner, TARGET_TABLES);
+    await enableTenantRls(queryRunner, TARGET_TABLES.map((t) => t.name));
     const pg = engineOf(queryRunner) === 'postgres';
     const q = (sql: string, params: unknown[] = []) => queryRunner.query(pg ? numbered(sql) : sql, params);
     const goals: { id: string; root_id: string; targets: Json; created_by: string | null }[] = await q(
@@ -85,13 +163,11 @@ export class LegacyTargets1767225600130 implements MigrationInterface {
         }
       }
     }
-    await changeTable(queryRunner, 'goals', { dropColumns: ['targets'] });
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const pg = engineOf(queryRunner) === 'postgres';
     const q = (sql: string, params: unknown[] = []) => queryRunner.query(pg ? numbered(sql) : sql, params);
-    await changeTable(queryRunner, 'goals', { addColumns: [{ name: 'targets', type: 'json', isNullable: true, after: 'user_id' }] });
     const lists = new Map<string, { index: number; item: Json }[]>();
     const add = (goalId: string, index: number, item: Json) => lists.set(goalId, [...(lists.get(goalId) ?? []), { index, item }]);
     // Threshold targets with `>=` conditions and no scope are what the old format can say.
@@ -128,6 +204,7 @@ export class LegacyTargets1767225600130 implements MigrationInterface {
       const json = JSON.stringify(items.sort((a, b) => a.index - b.index).map((i) => i.item));
       await q(`UPDATE goals SET targets = ? WHERE id = ?`, [json, goalId]);
     }
+    await dropTables(queryRunner, TARGET_TABLES);
   }
 }
 
@@ -156,3 +233,4 @@ function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
+

@@ -50,13 +50,15 @@ const goalColumns = (ts: string): TableChange => ({
  * Completion and pauses of the goal tree: how a goal was completed (by hand, by its targets, by
  * its children) and by which session, whether a user un-completed it by hand, its relevance
  * statement, and every pause as an interval in goal_pauses. Rows already completed keep
- * completion_source NULL: nobody knows how they were.
+ * completion_source NULL: nobody knows how they were. The legacy targets JSON column goes
+ * (GoalTargets made it rows); down brings it back empty, and GoalTargets' down refills it.
  */
-export class GoalCompletion1767225600100 implements MigrationInterface {
-  name = 'GoalCompletion1767225600100';
+export class GoalCompletion1767225600120 implements MigrationInterface {
+  name = 'GoalCompletion1767225600120';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await changeTable(queryRunner, 'goals', goalColumns(tsType(engineOf(queryRunner))));
+    // One rebuild of goals on SQLite for all of it, the legacy targets column (now rows) included.
+    await changeTable(queryRunner, 'goals', { ...goalColumns(tsType(engineOf(queryRunner))), dropColumns: ['targets'] });
     await createTables(queryRunner, [GOAL_PAUSES]);
     await enableTenantRls(queryRunner, ['goal_pauses']);
   }
@@ -70,6 +72,7 @@ export class GoalCompletion1767225600100 implements MigrationInterface {
       dropForeignKeys: added.addForeignKeys,
       dropChecks: added.addChecks,
       dropColumns: added.addColumns!.map((c) => c.name),
+      addColumns: [{ name: 'targets', type: 'json', isNullable: true, after: 'user_id' }],
     });
   }
 }
