@@ -162,6 +162,8 @@ describeDb('goal tree: read, create, patch', () => {
       [{ type: 'MidTermGoal' }, 400, 'type'],
       [{ completed: true }, 400, 'completed'],
       [{ userId: api.userId }, 400, 'userId'],
+      [{ name: null }, 400, 'name'],
+      [{ sortOrder: null }, 400, 'sortOrder'],
     ] as [unknown, number, string][]) {
       const res = await api.req('PATCH', api.at(root, `/goals/${c.ltg}`), payload);
       expect({ payload, status: res.statusCode }).toEqual({ payload, status });
@@ -171,6 +173,35 @@ describeDb('goal tree: read, create, patch', () => {
     expect((await api.req('PATCH', api.at(root, `/goals/${foreign.ltg}`), { name: 'x' })).statusCode).toBe(404);
     expect(await api.snapshot(root)).toBe(before);
     expect(await api.snapshot(foreignRoot)).toBe(foreignBefore);
+  });
+
+  it('refuses null for what cannot be cleared, on goals, levels, targets and the root', async () => {
+    const root = await api.newRoot();
+    const c = await chain(api, root);
+    const activity = await practice(api, root).activity('Scales', ['bpm']);
+    const target = (await api.req('POST', api.at(root, `/goals/${c.stg}/targets`), { activityId: activity.id, kind: 'sum', conditions: [{ metricId: activity.metrics.bpm, operator: '>=', value: 1e9 }] })).json();
+    const before = await api.snapshot(root);
+    const cases: [string, string, unknown, string][] = [
+      ['POST', `/goals/${c.ltg}/move`, { parentId: root, position: null }, 'position'],
+      ['PATCH', '/levels/LongTermGoal', { displayName: null }, 'displayName'],
+      ['PATCH', '/levels/LongTermGoal', { color: null }, 'color'],
+      ['PATCH', '/levels/LongTermGoal', { allowManualCompletion: null }, 'allowManualCompletion'],
+      ['PATCH', `/goals/${c.stg}/targets/${target.id}`, { activityId: null }, 'activityId'],
+      ['PATCH', `/goals/${c.stg}/targets/${target.id}`, { kind: null }, 'kind'],
+      ['PATCH', `/goals/${c.stg}/targets/${target.id}`, { conditions: null }, 'conditions'],
+      ['POST', `/goals/${c.stg}/targets`, { activityId: activity.id, kind: 'frequency', conditions: [], count: null, periodDays: 7 }, 'count'],
+    ];
+    for (const [method, path, payload, field] of cases) {
+      const res = await api.req(method, api.at(root, path), payload);
+      expect({ path, payload, status: res.statusCode }).toEqual({ path, payload, status: 400 });
+      expect(fields(res)).toContain(field);
+    }
+    for (const [payload, field] of [[{ name: null }, 'name'], [{ type: null }, 'type'], [{ completed: null }, 'completed']] as [unknown, string][]) {
+      const res = await api.req('PATCH', `/api/roots/${root}`, payload);
+      expect({ payload, status: res.statusCode }).toEqual({ payload, status: 400 });
+      expect(fields(res)).toContain(field);
+    }
+    expect(await api.snapshot(root)).toBe(before);
   });
 
   it('applies the level settings: descriptionRequired, maxChildren and defaultDeadlineOffsetDays', async () => {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GOAL_TYPES, GoalType } from '../goal.types';
-import { IsId, IsName, IsTimestamp, Nullable } from './validators';
+import { IsId, IsName, IsTimestamp, Nullable, Optional } from './validators';
 
 export class CreateGoalDto {
   @ApiProperty({ description: 'The goal to add this one under, in the same root' })
@@ -36,7 +36,7 @@ export class CreateGoalDto {
 
 export class UpdateGoalDto {
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @Optional()
   @IsName(500)
   name?: string;
 
@@ -58,7 +58,7 @@ export class UpdateGoalDto {
   relevance?: string | null;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000000 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(1000000)
@@ -71,7 +71,7 @@ export class MoveGoalDto {
   parentId: string;
 
   @ApiPropertyOptional({ minimum: 0, description: "Index among the new parent's children (0 first); default last" })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(100000)
@@ -80,7 +80,7 @@ export class MoveGoalDto {
 
 export class TreeQuery {
   @ApiPropertyOptional({ enum: ['sessions'], description: 'sessions: include PracticeSession goals and what hangs below them' })
-  @IsOptional()
+  @Optional()
   @IsIn(['sessions'], { message: 'include must be: sessions' })
   include?: 'sessions';
 }

@@ -1,21 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { IsName, Nullable } from './validators';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsName, Nullable, Optional } from './validators';
 
 export class UpdateLevelDto {
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @IsName(100)
   displayName?: string;
 
   @ApiPropertyOptional({ example: '#2563eb', description: 'A hex color: #rgb, #rrggbb or #rrggbbaa' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i, { message: 'color must be a hex color such as #2563eb' })
   color?: string;
 
   @ApiPropertyOptional({ maxLength: 64, example: 'flag', description: 'An icon name: letters, digits and dashes' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/i, { message: 'icon must be 1 to 64 letters, digits or dashes' })
   icon?: string;
@@ -28,17 +28,17 @@ export class UpdateLevelDto {
   maxChildren?: number | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   descriptionRequired?: boolean;
 
   @ApiPropertyOptional({ description: 'false: complete answers 409, and only targets or children complete it' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   allowManualCompletion?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   autoCompleteWhenChildrenDone?: boolean;
 

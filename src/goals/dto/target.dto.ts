@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { TARGET_KINDS, TargetKind } from '../goal-target.entity';
 import { CONDITION_OPERATORS, ConditionOperator } from '../target-condition.entity';
-import { IsId, IsName, Nullable } from './validators';
+import { IsId, IsName, Nullable, Optional } from './validators';
 
 const IsDay = (property: string) => (target: object, key: string) => {
   Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${property} must be a date, YYYY-MM-DD` })(target, key);
@@ -48,14 +48,14 @@ export class CreateTargetDto {
   conditions: ConditionInput[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'frequency only: sessions needed in each period' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1000)
   count?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'frequency only: the period, in days' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(3650)
@@ -79,17 +79,17 @@ export class UpdateTargetDto {
   name?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsId()
   activityId?: string;
 
   @ApiPropertyOptional({ enum: TARGET_KINDS })
-  @IsOptional()
+  @Optional()
   @IsIn(TARGET_KINDS, { message: `kind must be one of: ${TARGET_KINDS.join(', ')}` })
   kind?: TargetKind;
 
   @ApiPropertyOptional({ type: [ConditionInput], description: 'Replaces every condition' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(10)
   @ValidateNested({ each: true })

@@ -11,6 +11,12 @@ export const trim = ({ value }: { value: unknown }) => (typeof value === 'string
 export const IsId = () =>
   applyDecorators(IsString(), IsNotEmpty(), MaxLength(36), Matches(/^[\x21-\x7e]+$/, { message: '$property must be an id' }));
 
+/**
+ * An optional field that cannot be cleared: left out, it keeps its value; null is validated,
+ * and refused, like any other wrong value (IsOptional would let null through to the database).
+ */
+export const Optional = () => ValidateIf((_, v) => v !== undefined);
+
 /** A field that may be sent as null to clear it; undefined leaves it as it is. */
 export const Nullable = () => ValidateIf((_, v) => v !== null && v !== undefined);
 
