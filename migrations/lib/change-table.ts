@@ -15,15 +15,24 @@ export interface TableChange {
 
 /**
  * Changes an existing table, once per engine. PostgreSQL takes each change as an ALTER.
- * SQLite cannot add a table constraint in place: its CREATE TABLE text is edited (columns,
- * checks and keys inserted or cut out, everything else byte for byte as it was) and the table
- * rebuilt once, as SQLite documents it: a new table, the rows copied, the old one dropped, the
- * new one renamed, the indexes made again from their own text. So a down() that cuts out what
- * its up() inserted gives back the very text the table had. The migration runner keeps
- * foreign keys off around its transaction, so that dropping the old table cascades to nothing.
+ *
+ * SQLite cannot add a table constraint in place. Its columns are added and dropped with ALTER
+ * TABLE (an added column costs nothing; a dropped one rewrites each row where it lies), and its
+ * checks and keys are written into the table's declaration in sqlite_master, the way SQLite
+ * documents for changes that leave the stored records as they are: nothing is copied, no page
+ * is freed, and the runner's integrity_check and foreign_key_check verify the rows against the
+ * new constraints before the commit. A column that must go back to its old place (a down())
+ * needs the table rebuilt once instead: the declaration is edited (everything else byte for
+ * byte as it was), a new table made from it, the rows copied, the old table dropped, the new
+ * one renamed, the indexes made again from their own text, as SQLite documents it. Either way a
+ * down() that cuts out what its up() inserted gives back the very text the table had. The
+ * runner keeps foreign keys off around its transaction, so that dropping the old table
+ * cascades to nothing.
  */
 export async function changeTable(queryRunner: QueryRunner, name: string, change: TableChange): Promise<void> {
-  if (engineOf(queryRunner) === 'sqlite') return rebuildSqlite(queryRunner, name, change);
+  if (engineOf(queryRunner) === 'sqlite') {
+    return change.addColumns?.some((c) => c.after) ? rebuildSqlite(queryRunner, name, change) : alterSqlite(queryRunner, name, change);
+  }
   const table = await queryRunner.getTable(name);
   if (!table) throw new Error(`changeTable: no table ${name}`);
   for (const n of change.dropIndices ?? []) await queryRunner.dropIndex(table, n);
@@ -71,6 +80,45 @@ function insertBefore(sql: string, before: string, fragment: string): string {
   const at = sql.indexOf(before);
   const end = at >= 0 ? at : sql.lastIndexOf(')');
   return `${sql.slice(0, end)}, ${fragment}${sql.slice(end)}`;
+}
+
+/** Runs `edit` over the table's declaration in sqlite_master, with better-sqlite3's defensive mode lifted for it. */
+async function redeclare(queryRunner: QueryRunner, name: string, edit: (sql: string) => string): Promise<void> {
+  const q = (sql: string, params: unknown[] = []) => queryRunner.query(sql, params);
+  const [{ sql }] = await q(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, [name]);
+  const next = edit(sql);
+  if (next === sql) return;
+  const [{ schema_version: version }] = await q('PRAGMA schema_version');
+  const db = (queryRunner.connection.driver as unknown as { databaseConnection: { unsafeMode(on?: boolean): unknown } }).databaseConnection;
+  db.unsafeMode(true);
+  try {
+    await q('PRAGMA writable_schema = ON');
+    await q(`UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?`, [next, name]);
+    // Other connections read the schema again when its version moves.
+    await q(`PRAGMA schema_version = ${Number(version) + 1}`);
+  } finally {
+    // RESET also makes this connection read the schema again.
+    await q('PRAGMA writable_schema = RESET');
+    db.unsafeMode(false);
+  }
+}
+
+async function alterSqlite(queryRunner: QueryRunner, name: string, change: TableChange): Promise<void> {
+  const q = (sql: string) => queryRunner.query(sql);
+  for (const n of change.dropIndices ?? []) await q(`DROP INDEX "${n}"`);
+  await redeclare(queryRunner, name, (sql) => {
+    for (const f of change.dropForeignKeys ?? []) sql = cut(sql, fkSql(f));
+    for (const c of change.dropChecks ?? []) sql = cut(sql, checkSql(c));
+    return sql;
+  });
+  for (const c of change.dropColumns ?? []) await q(`ALTER TABLE "${name}" DROP COLUMN "${c}"`);
+  for (const c of change.addColumns ?? []) await q(`ALTER TABLE "${name}" ADD COLUMN ${columnSql(c)}`);
+  await redeclare(queryRunner, name, (sql) => {
+    for (const c of change.addChecks ?? []) sql = insertBefore(sql, ', CONSTRAINT "fk_', checkSql(c));
+    for (const f of change.addForeignKeys ?? []) sql = insertBefore(sql, ', CONSTRAINT "fk_', fkSql(f));
+    return sql;
+  });
+  for (const i of change.addIndices ?? []) await q(indexSql(name, i));
 }
 
 async function rebuildSqlite(queryRunner: QueryRunner, name: string, change: TableChange): Promise<void> {

@@ -99,6 +99,7 @@ describeDb('goal tree properties (fast-check)', () => {
               checkInvariants(root, await rows(root));
               const back = await api.req('POST', api.at(root, `/goals/${goal.id}/restore`));
               expect(back.statusCode).toBe(200);
+              succeeded.restore = (succeeded.restore ?? 0) + 1;
               expect(await shape(root)).toBe(shapeBefore);
               res = await api.req('DELETE', api.at(root, `/goals/${goal.id}`));
             }
