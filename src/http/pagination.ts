@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -9,6 +10,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 /** ?limit=&cursor= on every list. */
 export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -16,6 +18,7 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(512)

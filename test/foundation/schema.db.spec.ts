@@ -5,11 +5,11 @@ import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../hel
 import { seedRoot, SeededRoot } from '../helpers/seed';
 import { insertRow, isPostgres, sql, testId } from './helpers';
 
-/** The tenant tables of issue 2, section 3, and the goal links of issue 13. */
+/** The tenant tables of issue 2, section 3, the goal links of issue 13, and those of the goal tree (issue 14). */
 const TENANT_TABLES = [
-  'activity_definitions', 'activity_groups', 'activity_instances', 'goals', 'metric_definitions', 'metric_values',
-  'practice_session_goals', 'program_block_goals', 'program_blocks', 'program_days', 'program_goals', 'programs', 'scheduled_sessions',
-  'session_templates', 'split_definitions',
+  'activity_definitions', 'activity_groups', 'activity_instances', 'goal_levels', 'goal_pauses', 'goal_targets', 'goals',
+  'metric_definitions', 'metric_values', 'practice_session_goals', 'program_block_goals', 'program_blocks', 'program_days',
+  'program_goals', 'programs', 'scheduled_sessions', 'session_templates', 'split_definitions', 'target_conditions',
 ];
 
 /** Every index the seed report names, with the columns it describes. */
