@@ -225,3 +225,13 @@ function parenthesized(text: string, start: number): string {
   }
   return text.slice(start);
 }
+
+/**
+ * Undoes the applied migrations, newest first, down to and including `name`: a test of one
+ * migration's down() keeps working when later migrations are added after it.
+ */
+export async function undoThrough(ds: DataSource, name: string): Promise<void> {
+  const applied = async () => ((await ds.query(`SELECT name FROM migrations ORDER BY id DESC`)) as { name: string }[]).map((m) => m.name);
+  if (!(await applied()).includes(name)) throw new Error(`${name} is not applied`);
+  while ((await applied()).includes(name)) await ds.undoLastMigration();
+}

@@ -1,3 +1,6 @@
+import { MIGRATIONS } from '../../migrations';
+import { ProgramGoalLinks1767225600080 } from '../../migrations/1767225600080-ProgramGoalLinks';
+import { undoThrough } from '../foundation/helpers';
 import { TestDatabase } from '../helpers/db';
 import { legacyDatabase, readAll } from './fixtures';
 import { id, messyFixture } from './messy-data';
@@ -64,7 +67,7 @@ describe('goal_ids of an adopted shape 4 file', () => {
     const ds = db.newDataSource();
     await ds.initialize();
     try {
-      await ds.undoLastMigration();
+      await undoThrough(ds, 'ProgramGoalLinks1767225600080');
     } finally {
       await ds.destroy();
     }
@@ -78,7 +81,7 @@ describe('goal_ids of an adopted shape 4 file', () => {
     expect(q(`SELECT name FROM sqlite_master WHERE name IN ('program_goals', 'program_block_goals')`)).toEqual([]);
 
     const again = await migrate(db);
-    expect(again.executed).toEqual(['ProgramGoalLinks1767225600080']);
+    expect(again.executed).toEqual(MIGRATIONS.slice(MIGRATIONS.indexOf(ProgramGoalLinks1767225600080)).map((m) => new m().name));
     expect({ programs: q(`SELECT goal_id, sort_order FROM program_goals ORDER BY goal_id, sort_order`), quarantine: quarantined().map((r) => r.reason) }).toEqual(before);
   });
 });
