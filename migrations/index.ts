@@ -8,9 +8,28 @@ import { RefreshTokenFamilyEnd1767225600050 } from './1767225600050-RefreshToken
 import { TokenVersion1767225600060 } from './1767225600060-TokenVersion';
 import { RootInvariants1767225600070 } from './1767225600070-RootInvariants';
 import { ProgramGoalLinks1767225600080 } from './1767225600080-ProgramGoalLinks';
+import { GoalTargets1767225600100 } from './1767225600100-GoalTargets';
+import { GoalLevels1767225600110 } from './1767225600110-GoalLevels';
+import { GoalCompletion1767225600120 } from './1767225600120-GoalCompletion';
 import { ActivityDefinitions1767225600300 } from './1767225600300-ActivityDefinitions';
 import { TemplateSections1767225600301 } from './1767225600301-TemplateSections';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
-export const MIGRATIONS = [InitialSchema1767225600000, AdoptLegacy1767225600001, RowLevelSecurity1767225600010, IdempotencyKeys1767225600020, RootOwnerCheck1767225600030, EnterRoot1767225600040, RefreshTokenFamilyEnd1767225600050, TokenVersion1767225600060, RootInvariants1767225600070, ProgramGoalLinks1767225600080, ActivityDefinitions1767225600300, TemplateSections1767225600301];
+export const MIGRATIONS = [
+  InitialSchema1767225600000,
+  AdoptLegacy1767225600001,
+  RowLevelSecurity1767225600010,
+  IdempotencyKeys1767225600020,
+  RootOwnerCheck1767225600030,
+  EnterRoot1767225600040,
+  RefreshTokenFamilyEnd1767225600050,
+  TokenVersion1767225600060,
+  RootInvariants1767225600070,
+  ProgramGoalLinks1767225600080,
+  GoalTargets1767225600100,
+  GoalLevels1767225600110,
+  GoalCompletion1767225600120,
+  ActivityDefinitions1767225600300,
+  TemplateSections1767225600301,
+];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

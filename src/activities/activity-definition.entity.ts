@@ -2,12 +2,11 @@ import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, IntColumn, TextColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { ActivityGroup } from './activity-group.entity';
 
 @Entity('activity_definitions')
 @Unique('uq_activity_definitions_root_id', ['rootId', 'id'])
-@RootFk('activity_definitions', () => Goal)
+@RootFk('activity_definitions')
 @TenantFk('activity_definitions', 'group_id', () => ActivityGroup)
 @Index('idx_activity_definitions_root', ['rootId'])
 @Index('idx_activity_definitions_group', ['groupId'])

@@ -2,12 +2,11 @@ import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { IdColumn, IntColumn, TextColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 
 /** Groups of activities; they nest (parent_id), and siblings keep the order their owner gave them. */
 @Entity('activity_groups')
 @Unique('uq_activity_groups_root_id', ['rootId', 'id'])
-@RootFk('activity_groups', () => Goal)
+@RootFk('activity_groups')
 @TenantFk('activity_groups', 'parent_id', () => ActivityGroup)
 @Index('idx_activity_groups_root', ['rootId'])
 @Index('idx_activity_groups_parent', ['rootId', 'parentId'])

@@ -2,12 +2,11 @@ import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, IntColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { ActivityDefinition } from './activity-definition.entity';
 
 @Entity('metric_definitions')
 @Unique('uq_metric_definitions_root_id', ['rootId', 'id'])
-@RootFk('metric_definitions', () => Goal)
+@RootFk('metric_definitions')
 @TenantFk('metric_definitions', 'activity_id', () => ActivityDefinition, 'CASCADE')
 @Check('ck_metric_definitions_range', 'max_value >= min_value')
 @Index('idx_metric_definitions_root', ['rootId'])

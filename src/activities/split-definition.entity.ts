@@ -2,12 +2,11 @@ import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { ActivityDefinition } from './activity-definition.entity';
 
 @Entity('split_definitions')
 @Unique('uq_split_definitions_root_id', ['rootId', 'id'])
-@RootFk('split_definitions', () => Goal)
+@RootFk('split_definitions')
 @TenantFk('split_definitions', 'activity_id', () => ActivityDefinition, 'CASCADE')
 @Index('idx_split_definitions_root', ['rootId'])
 @Index('idx_split_definitions_activity', ['activityId'])

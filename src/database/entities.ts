@@ -8,6 +8,10 @@ import { AdminAuditEntry } from '../admin/admin-audit.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { User } from '../auth/user.entity';
 import { Goal } from '../goals/goal.entity';
+import { GoalLevel } from '../goals/goal-level.entity';
+import { GoalPause } from '../goals/goal-pause.entity';
+import { GoalTarget } from '../goals/goal-target.entity';
+import { TargetCondition } from '../goals/target-condition.entity';
 import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
 import { ProgramBlockGoal } from '../programs/program-block-goal.entity';
 import { ProgramBlock } from '../programs/program-block.entity';
@@ -39,6 +43,10 @@ export const TENANT_ENTITIES = [
   ProgramBlockGoal,
   ProgramDay,
   ScheduledSession,
+  GoalLevel,
+  GoalPause,
+  GoalTarget,
+  TargetCondition,
   GoalActivity,
   GoalActivityGroup,
   SessionTemplateSection,

@@ -3,15 +3,16 @@ import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, IntColumn, JsonColumn, TextColumn, TimestampColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { User } from '../auth/user.entity';
-import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
+import { CompletionSource, GOAL_TYPE_CHECK, GoalType } from './goal.types';
 
 /** All eight levels in one table, PracticeSession included, as in the Flask app. */
 @Entity('goals')
 @Unique('uq_goals_root_id', ['rootId', 'id'])
-@RootFk('goals', () => Goal)
-@TenantFk('goals', 'parent_id', () => Goal, 'CASCADE')
+@RootFk('goals')
+@TenantFk('goals', 'parent_id', 'Goal', 'CASCADE')
 // By name: session-template.entity imports this file for its root key.
 @TenantFk('goals', 'template_id', 'SessionTemplate')
+@TenantFk('goals', 'completed_by_session_id', 'Goal')
 @Check('ck_goals_type', GOAL_TYPE_CHECK)
 @Check('ck_goals_session_order', 'session_end >= session_start')
 @Check('ck_goals_duration', 'total_duration_seconds >= 0 AND duration_minutes >= 0')
@@ -19,6 +20,7 @@ import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @Check('ck_goals_root', '(parent_id IS NULL) = (id = root_id)')
 @Check('ck_goals_owner', '(user_id IS NOT NULL) = (parent_id IS NULL)')
 @Check('ck_goals_deletion', '(deleted_at IS NULL) = (deletion_id IS NULL)')
+@Check('ck_goals_completion_source', `completion_source IN ('manual', 'targets', 'children')`)
 @Index('idx_goals_parent_id', ['parentId'])
 @Index('idx_goals_root_id', ['rootId'])
 @Index('idx_goals_type', ['type'])
@@ -32,6 +34,7 @@ import { GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @Index('idx_session_end', ['sessionEnd'], { where: `type = 'PracticeSession'` })
 @Index('idx_template_id', ['templateId'], { where: `type = 'PracticeSession'` })
 @Index('idx_session_duration', ['totalDurationSeconds'], { where: `type = 'PracticeSession'` })
+@Index('idx_goals_completed_by_session', ['completedBySessionId'])
 @Index('ux_goals_user_name', ['userId', 'name'], { unique: true, where: 'deleted_at IS NULL AND user_id IS NOT NULL' })
 export class Goal extends TenantEntity {
   @Column({ name: 'type', type: 'varchar', length: 32 })
@@ -52,6 +55,29 @@ export class Goal extends TenantEntity {
   @TimestampColumn('completed_at')
   completedAt: Date | null;
 
+  /** How it was completed: by hand, by its targets, or by its children (NULL while open). */
+  @Column({ name: 'completion_source', type: 'varchar', length: 16, nullable: true })
+  completionSource: CompletionSource | null;
+
+  /** The practice session whose evaluation completed it, when a cascade did. */
+  @IdColumn('completed_by_session_id', { nullable: true })
+  completedBySessionId: string | null;
+
+  /**
+   * Set when a user un-completes a goal that a cascade had completed: the cascades leave it
+   * open until one of its targets is newly met or one of its children newly completes.
+   */
+  @TimestampColumn('manually_uncompleted_at')
+  manuallyUncompletedAt: Date | null;
+
+  /** The start of the open pause (goal_pauses keeps every interval); NULL when not paused. */
+  @TimestampColumn('paused_at')
+  pausedAt: Date | null;
+
+  /** Why this goal matters (the Flask app's relevance statement). */
+  @TextColumn('relevance')
+  relevance: string | null;
+
   @IdColumn('parent_id', { nullable: true })
   parentId: string | null;
 
@@ -59,9 +85,6 @@ export class Goal extends TenantEntity {
   @IdColumn('user_id', { nullable: true })
   @ForeignKey(() => User, 'id', { name: 'fk_goals_user', onDelete: 'NO ACTION' })
   userId: string | null;
-
-  @JsonColumn('targets')
-  targets: unknown;
 
   @IntColumn('sort_order', { nullable: false, default: 0 })
   sortOrder: number;

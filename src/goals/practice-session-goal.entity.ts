@@ -6,9 +6,9 @@ import { Goal } from './goal.entity';
 
 /** Links a practice session to the short-term goals it serves. */
 @Entity('practice_session_goals')
-@RootFk('practice_session_goals', () => Goal)
-@TenantFk('practice_session_goals', 'practice_session_id', () => Goal, 'CASCADE')
-@TenantFk('practice_session_goals', 'short_term_goal_id', () => Goal, 'CASCADE')
+@RootFk('practice_session_goals')
+@TenantFk('practice_session_goals', 'practice_session_id', 'Goal', 'CASCADE')
+@TenantFk('practice_session_goals', 'short_term_goal_id', 'Goal', 'CASCADE')
 @Index('idx_practice_session_goals_root', ['rootId'])
 @Index('idx_practice_session_goals_session', ['practiceSessionId'])
 @Index('idx_practice_session_goals_goal', ['shortTermGoalId'])

@@ -7,10 +7,21 @@ import { TenantPatch } from '../tenancy/tenant-repository';
 import { CreateRootDto, UpdateRootDto } from './dto/root.dto';
 import { Goal } from './goal.entity';
 import { RootView, toRootView } from './goal.view';
+import { Changes } from './changes';
+import { CompletionService } from './completion.service';
+import { GoalReader } from './goal-reader';
+import { GoalsService } from './goals.service';
+import { LevelsService } from './levels.service';
 
 @Injectable()
 export class RootsService {
-  constructor(private readonly tenantData: TenantData) {}
+  constructor(
+    private readonly tenantData: TenantData,
+    private readonly levels: LevelsService,
+    private readonly tree: GoalReader,
+    private readonly goalTree: GoalsService,
+    private readonly completion: CompletionService,
+  ) {}
 
   private get goals() {
     return this.tenantData.repo(Goal);
@@ -28,6 +39,7 @@ export class RootsService {
   async create(ctx: RequestContext, dto: CreateRootDto): Promise<RootView> {
     if (await this.owned.nameTaken(ctx, dto.name)) throw new ConflictException(`You already have a root named "${dto.name}".`);
     const root = await this.owned.create(ctx, { name: dto.name, type: dto.type ?? 'UltimateGoal', description: dto.description ?? null });
+    await this.levels.createDefaults(await this.owned.enterCreated(ctx, root.id));
     return toRootView(root);
   }
 
@@ -35,22 +47,31 @@ export class RootsService {
     return toRootView(await this.load(ctx));
   }
 
-  async update(ctx: RequestContext, dto: UpdateRootDto): Promise<RootView> {
+  async update(ctx: RequestContext, dto: UpdateRootDto): Promise<RootView & { changed: ReturnType<Changes['view']> }> {
     const current = await this.load(ctx);
     if (dto.name !== undefined && dto.name !== current.name && (await this.owned.nameTaken(ctx, dto.name, current.id))) {
       throw new ConflictException(`You already have a root named "${dto.name}".`);
+    }
+    const changes = new Changes();
+    const tree = await this.tree.tree(ctx);
+    if (dto.type !== undefined && dto.type !== current.type && tree.childrenOf(current.id).length > 0) {
+      // Its children are the level below its type: changing it would break the level rule.
+      throw new ConflictException('A root with goals below it keeps its type.');
     }
     const patch: TenantPatch<Goal> = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.type !== undefined) patch.type = dto.type;
     if (dto.description !== undefined) patch.description = dto.description;
-    if (dto.deadline !== undefined) patch.deadline = dto.deadline === null ? null : new Date(dto.deadline);
+    if (dto.deadline !== undefined) {
+      patch.deadline = dto.deadline === null ? null : new Date(dto.deadline);
+      if (patch.deadline) await this.goalTree.pullDeadlines(ctx, tree, current.id, patch.deadline, changes);
+    }
+    // Completion follows the goals' rules: not while paused, and not by hand where the level forbids it.
     if (dto.completed !== undefined && dto.completed !== current.completed) {
-      patch.completed = dto.completed;
-      patch.completedAt = dto.completed ? new Date() : null;
+      Object.assign(patch, await this.completion.manualFields(ctx, current, dto.completed));
     }
     if (Object.keys(patch).length > 0) await this.goals.update(ctx, { id: current.id }, patch);
-    return this.get(ctx);
+    return { ...(await this.get(ctx)), changed: changes.view(current.id) };
   }
 
   async remove(ctx: RequestContext): Promise<void> {

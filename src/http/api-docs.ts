@@ -1,16 +1,15 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 
-/** OpenAPI pieces every route shares: the error shape, the headers of writes, pages, the root param. */
-
 export class FieldErrorDto {
-  @ApiProperty({ example: 'metrics[0].name' })
+  @ApiProperty({ example: 'name' })
   field: string;
 
   @ApiProperty({ example: 'name should not be empty' })
   message: string;
 }
 
+/** The one error shape of the API (src/http/error-body.ts), for the OpenAPI document. */
 export class ErrorBodyDto {
   @ApiProperty({ example: 400 })
   statusCode: number;
@@ -25,27 +24,36 @@ export class ErrorBodyDto {
   details?: FieldErrorDto[];
 }
 
-const ERRORS: Record<number, string> = {
-  400: 'Invalid input; `details` names each field. Nothing was written.',
-  401: 'No valid access token.',
-  404: 'No such row in this root (the same answer for another root’s ids). Nothing was written.',
-  409: 'The request conflicts with the current state. Nothing was written.',
-  412: 'If-Match does not match the current version. Nothing was written.',
-  422: 'This Idempotency-Key was used with another request.',
+const MEANING: Record<number, string> = {
+  400: 'A wrong body, query or type; `details` names each field',
+  401: 'No valid access token',
+  404: 'Unknown, foreign or deleted id: the same answer for each',
+  409: 'The request conflicts with the current state (named in `message`)',
+  412: 'If-Match names a version that is not the current one',
+  422: 'The Idempotency-Key was used with another request',
 };
 
-/** The error answers of a route, each with the shared error body. 401 and the root's 404 are always there. */
-export const ApiErrors = (...codes: number[]) =>
-  applyDecorators(...[...new Set([401, 404, ...codes])].map((status) => ApiResponse({ status, description: ERRORS[status], type: ErrorBodyDto })));
+/** The error answers of a route, each with the shared error body. */
+export const ApiErrors = (...statuses: number[]) =>
+  applyDecorators(...[...new Set([401, ...statuses])].map((status) => ApiResponse({ status, description: MEANING[status], type: ErrorBodyDto })));
 
-/** A controller under /api/roots/:rootId. */
-export const ApiTenant = () => applyDecorators(ApiBearerAuth(), ApiParam({ name: 'rootId', format: 'uuid', description: 'The root goal: the tenant.' }));
-
+/** A write that takes If-Match (see src/http/etag.ts). */
 export const ApiIfMatch = () =>
-  ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version you read; 412 if the row has changed since.' });
+  applyDecorators(
+    ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version this write applies to; 412 if it is not the current one' }),
+    ApiErrors(412),
+  );
 
+/** A POST that takes Idempotency-Key (see src/http/idempotency.ts). */
 export const ApiIdempotencyKey = () =>
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retry safe: the same key and body replay the first answer.' });
+  applyDecorators(
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer for a retry with the same body; 422 for another body' }),
+    ApiErrors(422),
+  );
+
+/** A controller under /api/roots/:rootId: the bearer token, and the root, whose 404 every route can answer. */
+export const ApiTenant = () =>
+  applyDecorators(ApiBearerAuth(), ApiParam({ name: 'rootId', format: 'uuid', description: 'A root you own: the tenant' }), ApiErrors(404));
 
 const pages = new Map<Type<unknown>, Type<unknown>>();
 

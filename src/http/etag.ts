@@ -22,6 +22,8 @@ const WRITES = new Set(['PUT', 'PATCH', 'DELETE', 'POST']);
 interface VersionedOptions {
   entity: TenantEntityClass<TenantEntity & { version: number }>;
   param: string;
+  /** The entity property the param names: the id, or another key unique in the root. */
+  key: string;
 }
 
 /** The strong ETag of a row version: `"3"`. */
@@ -34,7 +36,8 @@ export function parseIfMatch(header: string): '*' | string[] {
 }
 
 /**
- * Optimistic concurrency for one route, in one line: `@Versioned(Goal, 'rootId')`.
+ * Optimistic concurrency for one route, in one line: `@Versioned(Goal, 'rootId')`, or with
+ * the key the param names when it is not the id: `@Versioned(GoalLevel, 'type', 'type')`.
  * Responses that carry a `version` get `ETag: "<version>"`. A write with If-Match runs only
  * if the row still has that version, else 412. The check locks the row (Dialect.lockForUpdate: FOR
  * UPDATE, or nothing where writers are serialized) inside the request's transaction, so of two
@@ -42,8 +45,8 @@ export function parseIfMatch(header: string): '*' | string[] {
  * move on every update (TenantRepository.update() increments it).
  * It needs the request's unit of work, which every authenticated route has.
  */
-export const Versioned = (entity: VersionedOptions['entity'], param = 'id') =>
-  applyDecorators(SetMetadata(VERSIONED, { entity, param } satisfies VersionedOptions), UseInterceptors(ETagInterceptor));
+export const Versioned = (entity: VersionedOptions['entity'], param = 'id', key = 'id') =>
+  applyDecorators(SetMetadata(VERSIONED, { entity, param, key } satisfies VersionedOptions), UseInterceptors(ETagInterceptor));
 
 @Injectable()
 export class ETagInterceptor implements NestInterceptor {
@@ -79,7 +82,7 @@ export class ETagInterceptor implements NestInterceptor {
       .repo(options.entity)
       .createQueryBuilder(ctx, 'row')
       .select('row.version', 'version')
-      .andWhere('row.id = :__versionedId', { __versionedId: id });
+      .andWhere(`row.${options.key} = :__versionedId`, { __versionedId: id });
     const row = await dialectOf(ctx.requireManager().connection).lockForUpdate(qb).getRawOne<{ version: number }>();
     if (!row) return; // The handler answers 404 as for any missing row.
     const tags = parseIfMatch(ifMatch);

@@ -7,9 +7,9 @@ import { ProgramBlock } from './program-block.entity';
 
 /** A goal a program block works towards; the composite keys keep both in the block's root. */
 @Entity('program_block_goals')
-@RootFk('program_block_goals', () => Goal)
+@RootFk('program_block_goals')
 @TenantFk('program_block_goals', 'block_id', () => ProgramBlock, 'CASCADE')
-@TenantFk('program_block_goals', 'goal_id', () => Goal, 'CASCADE')
+@TenantFk('program_block_goals', 'goal_id', 'Goal', 'CASCADE')
 @Index('idx_program_block_goals_root', ['rootId'])
 @Index('idx_program_block_goals_block', ['blockId'])
 @Index('idx_program_block_goals_goal', ['goalId'])

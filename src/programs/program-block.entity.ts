@@ -2,12 +2,11 @@ import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { IdColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { Program } from './program.entity';
 
 @Entity('program_blocks')
 @Unique('uq_program_blocks_root_id', ['rootId', 'id'])
-@RootFk('program_blocks', () => Goal)
+@RootFk('program_blocks')
 @TenantFk('program_blocks', 'program_id', () => Program, 'CASCADE')
 @Check('ck_program_blocks_date_order', 'end_date >= start_date')
 @Index('idx_program_blocks_root', ['rootId'])

@@ -2,12 +2,11 @@ import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { IdColumn, IntColumn, TextColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { ProgramBlock } from './program-block.entity';
 
 @Entity('program_days')
 @Unique('uq_program_days_root_id', ['rootId', 'id'])
-@RootFk('program_days', () => Goal)
+@RootFk('program_days')
 @TenantFk('program_days', 'block_id', () => ProgramBlock, 'CASCADE')
 @Index('idx_program_days_root', ['rootId'])
 @Index('idx_program_days_block', ['blockId'])

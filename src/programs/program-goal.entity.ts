@@ -7,9 +7,9 @@ import { Program } from './program.entity';
 
 /** A goal a program works towards; the composite keys keep both in the program's root. */
 @Entity('program_goals')
-@RootFk('program_goals', () => Goal)
+@RootFk('program_goals')
 @TenantFk('program_goals', 'program_id', () => Program, 'CASCADE')
-@TenantFk('program_goals', 'goal_id', () => Goal, 'CASCADE')
+@TenantFk('program_goals', 'goal_id', 'Goal', 'CASCADE')
 @Index('idx_program_goals_root', ['rootId'])
 @Index('idx_program_goals_program', ['programId'])
 @Index('idx_program_goals_goal', ['goalId'])

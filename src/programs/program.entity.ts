@@ -2,11 +2,10 @@ import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, JsonColumn, TextColumn, TimestampColumn } from '../database/columns';
 import { RootFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 
 @Entity('programs')
 @Unique('uq_programs_root_id', ['rootId', 'id'])
-@RootFk('programs', () => Goal)
+@RootFk('programs')
 @Check('ck_programs_date_order', 'end_date >= start_date')
 @Index('idx_programs_root', ['rootId'])
 export class Program extends TenantEntity {

@@ -2,12 +2,11 @@ import { Entity, Index } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, TextColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { SessionTemplate } from '../templates/session-template.entity';
 import { ProgramDay } from './program-day.entity';
 
 @Entity('scheduled_sessions')
-@RootFk('scheduled_sessions', () => Goal)
+@RootFk('scheduled_sessions')
 @TenantFk('scheduled_sessions', 'day_id', () => ProgramDay, 'CASCADE')
 @TenantFk('scheduled_sessions', 'session_template_id', () => SessionTemplate)
 @Index('idx_scheduled_sessions_root', ['rootId'])

@@ -2,13 +2,12 @@ import { Check, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { BoolColumn, IdColumn, IntColumn, JsonColumn, TextColumn, TimestampColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { ActivityDefinition } from '../activities/activity-definition.entity';
 
 @Entity('activity_instances')
 @Unique('uq_activity_instances_root_id', ['rootId', 'id'])
-@RootFk('activity_instances', () => Goal)
-@TenantFk('activity_instances', 'practice_session_id', () => Goal, 'CASCADE')
+@RootFk('activity_instances')
+@TenantFk('activity_instances', 'practice_session_id', 'Goal', 'CASCADE')
 @TenantFk('activity_instances', 'activity_definition_id', () => ActivityDefinition)
 @Check('ck_activity_instances_time_order', 'time_stop >= time_start')
 @Check('ck_activity_instances_duration', 'duration_seconds >= 0 AND total_paused_seconds >= 0')

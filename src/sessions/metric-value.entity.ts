@@ -2,13 +2,12 @@ import { Column, Entity, Index } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { IdColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { MetricDefinition } from '../activities/metric-definition.entity';
 import { SplitDefinition } from '../activities/split-definition.entity';
 import { ActivityInstance } from './activity-instance.entity';
 
 @Entity('metric_values')
-@RootFk('metric_values', () => Goal)
+@RootFk('metric_values')
 @TenantFk('metric_values', 'activity_instance_id', () => ActivityInstance, 'CASCADE')
 @TenantFk('metric_values', 'metric_definition_id', () => MetricDefinition)
 @TenantFk('metric_values', 'split_definition_id', () => SplitDefinition)

@@ -5,8 +5,8 @@ import { MetricDefinition } from '../activities/metric-definition.entity';
 import { PracticeRecords } from '../activities/practice-records';
 import { SplitDefinition } from '../activities/split-definition.entity';
 import { RequestContext } from '../context/request-context';
-import { Goal } from '../goals/goal.entity';
 import { Page, PageQuery, paginate } from '../http/pagination';
+import { SessionTemplate } from '../templates/session-template.entity';
 import { TemplateSessionRecord, TemplateSessionRecords } from '../templates/template-records';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityInstance } from './activity-instance.entity';
@@ -15,6 +15,21 @@ import { sessionSections } from './session-data-sections';
 
 /** IN lists of at most this many ids per query. */
 const CHUNK = 500;
+
+/**
+ * The columns of a practice session (a goals row) read here. Goals are joined by entity name:
+ * src/goals builds on sessions, so this folder does not import it.
+ */
+interface SessionRow {
+  id: string;
+  name: string;
+  completed: boolean;
+  sessionStart: Date | null;
+  sessionEnd: Date | null;
+  totalDurationSeconds: number | null;
+  sessionData: unknown;
+}
+type WithSession = ActivityInstance & { session: SessionRow };
 
 /**
  * Recorded practice, as activities and templates ask for it (their ports PracticeRecords and
@@ -44,17 +59,18 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Four queries a page: instances, their sessions, their values, the values' metrics and splits. */
+  /** Three queries a page: instances with their sessions, their values, the values' metrics and splits. */
   async history(ctx: RequestContext, activityId: string, page: PageQuery): Promise<Page<HistoryEntryView>> {
     const qb = this.data
       .repo(ActivityInstance)
       .createQueryBuilder(ctx, 'i')
-      .innerJoin(Goal, 's', 's.root_id = i.root_id AND s.id = i.practice_session_id AND s.deleted_at IS NULL')
+      .innerJoinAndMapOne('i.session', 'Goal', 's', 's.id = i.practice_session_id AND s.deleted_at IS NULL')
       .andWhere('i.activity_definition_id = :activityId', { activityId });
-    const { items: instances, nextCursor } = await paginate(qb, 'i', page, { direction: 'DESC' });
+    const result = await paginate(qb, 'i', page, { direction: 'DESC' });
+    const instances = result.items as WithSession[];
+    const nextCursor = result.nextCursor;
     if (instances.length === 0) return { items: [], nextCursor };
 
-    const sessions = await this.data.repo(Goal).find(ctx, { where: { id: In([...new Set(instances.map((i) => i.practiceSessionId))]) } });
     const values = await this.data
       .repo(MetricValue)
       .find(ctx, { where: { activityInstanceId: In(instances.map((i) => i.id)) }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -64,14 +80,13 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
       metricIds.length ? this.data.repo(MetricDefinition).find(ctx, { where: { id: In(metricIds) }, withDeleted: true }) : [],
       splitIds.length ? this.data.repo(SplitDefinition).find(ctx, { where: { id: In(splitIds) }, withDeleted: true }) : [],
     ]);
-    const sessionById = new Map(sessions.map((s) => [s.id, s]));
     const metricById = new Map(metrics.map((m) => [m.id, m]));
     const splitById = new Map(splits.map((s) => [s.id, s]));
     const valuesOf = new Map<string, MetricValue[]>();
     for (const v of values) valuesOf.set(v.activityInstanceId, [...(valuesOf.get(v.activityInstanceId) ?? []), v]);
 
     const items = instances.map((i): HistoryEntryView => {
-      const s = sessionById.get(i.practiceSessionId)!;
+      const s = i.session;
       return {
         id: i.id,
         session: { id: s.id, name: s.name, sessionStart: s.sessionStart, sessionEnd: s.sessionEnd, completed: s.completed },
@@ -101,13 +116,13 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
    */
   async sessionsFrom(ctx: RequestContext, templateId: string): Promise<TemplateSessionRecord[]> {
     // The literal type lets SQLite use the partial index on template_id of practice sessions.
-    const sessions = await this.data
-      .repo(Goal)
-      .createQueryBuilder(ctx, 's')
-      .select(['s.id', 's.completed', 's.sessionStart', 's.totalDurationSeconds', 's.sessionData'])
-      .andWhere(`s.type = 'PracticeSession'`)
-      .andWhere('s.template_id = :templateId', { templateId })
-      .getMany();
+    const template = await this.data
+      .repo(SessionTemplate)
+      .createQueryBuilder(ctx, 't')
+      .innerJoinAndMapMany('t.sessions', 'Goal', 's', `s.template_id = t.id AND s.type = 'PracticeSession' AND s.deleted_at IS NULL`)
+      .andWhere('t.id = :templateId', { templateId })
+      .getOne();
+    const sessions = ((template as (SessionTemplate & { sessions?: SessionRow[] }) | null)?.sessions ?? []) as SessionRow[];
     const instances: ActivityInstance[] = [];
     for (let i = 0; i < sessions.length; i += CHUNK) {
       const ids = sessions.slice(i, i + CHUNK).map((s) => s.id);

@@ -2,13 +2,12 @@ import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { IdColumn, IntColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 import { SessionTemplate } from './session-template.entity';
 
 /** One section of a template, at its position (0 first). */
 @Entity('session_template_sections')
 @Unique('uq_session_template_sections_root_id', ['rootId', 'id'])
-@RootFk('session_template_sections', () => Goal)
+@RootFk('session_template_sections')
 @TenantFk('session_template_sections', 'template_id', () => SessionTemplate, 'CASCADE')
 @Check('ck_session_template_sections_duration', 'duration_minutes >= 0 AND position >= 0')
 @Index('idx_session_template_sections_root', ['rootId'])

@@ -2,12 +2,11 @@ import { Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { JsonColumn, TextColumn, Version } from '../database/columns';
 import { RootFk } from '../database/foreign-keys';
-import { Goal } from '../goals/goal.entity';
 
 /** A reusable plan of a practice session: its sections are rows (session_template_sections). */
 @Entity('session_templates')
 @Unique('uq_session_templates_root_id', ['rootId', 'id'])
-@RootFk('session_templates', () => Goal)
+@RootFk('session_templates')
 @Index('idx_session_templates_root', ['rootId'])
 @Index('ux_session_templates_root_name', ['rootId', 'name'], { unique: true, where: 'deleted_at IS NULL' })
 export class SessionTemplate extends TenantEntity {

@@ -4,7 +4,7 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { RequestContext } from '../context/request-context';
 import { TenantEntity } from '../database/base.entity';
 import { dialectOf } from '../database/dialect';
-import { ServerColumnError } from './scope.errors';
+import { ForeignRootError, ServerColumnError } from './scope.errors';
 import { OwnerScopedQueryBuilder } from './scoped-query-builder';
 import { SERVER_COLUMNS, TenantCreate, TenantEntityClass } from './tenant-repository';
 
@@ -51,6 +51,21 @@ export class OwnerRepository<T extends RootRow> {
     const qb = this.listQuery(ctx, 'root').andWhere('root.name = :name', { name });
     if (exceptId) qb.andWhere('root.id <> :exceptId', { exceptId });
     return (await qb.getCount()) > 0;
+  }
+
+  /**
+   * Enters a root the context's user has just created in this unit of work, so that its
+   * per-root rows can be written next (on PostgreSQL, row-level security needs app.root_id).
+   * Only a live root of that user is entered; answers the context in that root.
+   */
+  async enterCreated(ctx: RequestContext, rootId: string): Promise<RequestContext> {
+    const manager = ctx.requireManager();
+    const owned = await this.listQuery(ctx, 'root').andWhere('root.id = :rootId', { rootId }).getCount();
+    if (owned !== 1) throw new ForeignRootError(manager.connection.getMetadata(this.target).name);
+    const dialect = dialectOf(manager.connection);
+    const scope = dialect.rootScope(rootId);
+    if (scope) await manager.query(dialect.sql(scope.sql), scope.params);
+    return ctx.withRoot(rootId);
   }
 
   /**

@@ -63,6 +63,16 @@ export class TenantRepository<T extends TenantEntity> {
     return this.query(ctx, { where }).getCount();
   }
 
+  /**
+   * Locks a row of the root until the unit of work ends (where writers are serialized already,
+   * there is nothing to lock), so that a check and the write it allows cannot interleave with
+   * another request's.
+   */
+  async lockById(ctx: RequestContext, id: string): Promise<void> {
+    const qb = this.createQueryBuilder(ctx, 'locked').select('locked.id').andWhere('locked.id = :lockedId', { lockedId: id });
+    await dialectOf(ctx.requireManager().connection).lockForUpdate(qb).getRawOne();
+  }
+
   /** Inserts rows of the context's root, stamped with who made them, and answers them as stored. */
   async insert(ctx: RequestContext, values: TenantCreate<T>): Promise<T>;
   async insert(ctx: RequestContext, values: TenantCreate<T>[]): Promise<T[]>;

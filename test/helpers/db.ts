@@ -142,3 +142,12 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * Runs fn as a request's unit of work would: one transaction, scoped to the context's user and
+ * root (row-level security on PostgreSQL), with the context given the unit's manager.
+ */
+export async function inUnit<R>(app: NestFastifyApplication, ctx: import('../../src/context/request-context').RequestContext, fn: (ctx: import('../../src/context/request-context').RequestContext) => Promise<R>): Promise<R> {
+  const { UnitOfWork } = await import('../../src/database/unit-of-work');
+  return app.get(UnitOfWork).run({ userId: ctx.user?.id, rootId: ctx.rootId }, (manager) => fn(ctx.withManager(manager)));
+}

@@ -63,6 +63,14 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   ids.program_block_goals = await insert('ProgramBlockGoal', { blockId: ids.program_blocks, goalId: ids.shortTermGoal });
   ids.program_days = await insert('ProgramDay', { blockId: ids.program_blocks, dayNumber: 1 });
   ids.scheduled_sessions = await insert('ScheduledSession', { dayId: ids.program_days, sessionTemplateId: ids.session_templates });
+  ids.goal_levels = await insert('GoalLevel', { type: 'LongTermGoal', displayName: `Long ${label}`, color: '#2563eb', icon: 'compass' });
+  ids.goal_pauses = await insert('GoalPause', {
+    goalId: ids.goals,
+    pausedAt: new Date('2026-01-03T00:00:00Z'),
+    resumedAt: new Date('2026-01-04T00:00:00Z'),
+  });
+  ids.goal_targets = await insert('GoalTarget', { goalId: ids.goals, activityId: ids.activity_definitions, kind: 'threshold', name: `Target ${label}` });
+  ids.target_conditions = await insert('TargetCondition', { targetId: ids.goal_targets, metricId: ids.metric_definitions, comparison: '>=', value: 10 });
   ids.goal_activities = await insert('GoalActivity', { goalId: ids.goals, activityId: ids.activity_definitions });
   ids.goal_activity_groups = await insert('GoalActivityGroup', { goalId: ids.goals, groupId: ids.activity_groups });
   ids.session_template_sections = await insert('SessionTemplateSection', { templateId: ids.session_templates, position: 0, name: 'Warm-up', durationMinutes: 10 });

@@ -28,7 +28,11 @@ describeDb('no input causes a 500', () => {
   const bodyArb = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
     fc.dictionary(
-      fc.constantFrom('name', 'type', 'description', 'deadline', 'completed', 'email', 'password', 'currentPassword', 'newPassword', 'displayName', 'refreshToken', 'isActive', 'role', 'rootId', 'id', '__proto__', 'constructor'),
+      fc.constantFrom(
+        'name', 'type', 'description', 'deadline', 'completed', 'email', 'password', 'currentPassword', 'newPassword', 'displayName', 'refreshToken', 'isActive', 'role', 'rootId', 'id', '__proto__', 'constructor',
+        // The goal tree's fields.
+        'parentId', 'position', 'sortOrder', 'relevance', 'activityId', 'kind', 'conditions', 'count', 'periodDays', 'from', 'to', 'color', 'icon', 'maxChildren', 'defaultDeadlineOffsetDays', 'autoCompleteWhenChildrenDone',
+      ),
       fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant(null), fc.double(), fc.array(fc.string(), { maxLength: 3 })),
     ),
   );

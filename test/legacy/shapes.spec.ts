@@ -109,9 +109,12 @@ describe.each([1, 3, 4] as const)('adopting a shape %i file with messy data', (s
 
   it('converts values without loss: JSON byte-equal or emptied to NULL, booleans, numbers from text', () => {
     const g = (tag: string) => one(`SELECT * FROM goals WHERE id = ?`, [id(tag)]);
-    expect(g('S1').targets).toBe('[{"metric":"reps","value":5}]');
+    // Targets became rows (GoalTargets); S1's, which names no activity, is kept in quarantine.
+    expect(g('S1')).not.toHaveProperty('targets');
+    expect(q(`SELECT source_id, row_json, reason FROM legacy_quarantine WHERE source_table = 'goals.targets'`)).toEqual([
+      { source_id: id('S1'), row_json: JSON.stringify({ goal_id: id('S1'), index: 0, target: { metric: 'reps', value: 5 } }), reason: 'the target has no activity_id' },
+    ]);
     expect(g('S1').completed).toBe(1);
-    expect(g('S2').targets).toBeNull();
     expect(g('S2').completed).toBe(0);
     expect(g('P1').session_data).toBe('{"sections":[]}');
     expect(g('P1').duration_minutes).toBe(28);

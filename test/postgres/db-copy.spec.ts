@@ -147,7 +147,7 @@ describeCopy('db:copy: SQLite -> PostgreSQL', () => {
     // Values survive with their types: booleans, timestamps to the millisecond, JSON, doubles, unicode.
     const [root] = await pgQuery(pg.url, `SELECT * FROM goals WHERE name = 'Root A'`);
     expect(root.completed).toBe(false);
-    expect(root.targets).toEqual({ list: [1, 2.5, 'x'], nested: { b: true, a: null } });
+    expect(root.attributes).toEqual({ list: [1, 2.5, 'x'], nested: { b: true, a: null } });
     const [stg] = await pgQuery(pg.url, `SELECT * FROM goals WHERE name = 'Short A'`);
     expect(stg.completed).toBe(true);
     expect((stg.completed_at as Date).toISOString()).toBe('2026-02-03T04:05:06.789Z');

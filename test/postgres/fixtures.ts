@@ -28,12 +28,13 @@ export function tenantRows(label: string, email: string): Tenant {
   const program = id();
   const block = id();
   const day = id();
+  const target = id();
   const section = id();
   const t = (iso: string) => new Date(iso);
   const r = (table: string, values: Record<string, unknown>): FixtureRow => ({ table, values });
   const rows = [
     r('users', { id: userId, email, display_name: `User ${label} ü`, role: 'user', is_active: true, last_login_at: t('2026-01-02T03:04:05.678Z') }),
-    r('goals', { id: rootId, root_id: rootId, user_id: userId, type: 'UltimateGoal', name: `Root ${label}`, completed: false, targets: { list: [1, 2.5, 'x'], nested: { b: true, a: null } } }),
+    r('goals', { id: rootId, root_id: rootId, user_id: userId, type: 'UltimateGoal', name: `Root ${label}`, completed: false, attributes: { list: [1, 2.5, 'x'], nested: { b: true, a: null } } }),
     r('session_templates', { id: template, root_id: rootId, name: `Template ${label}`, legacy_template_data: { sections: [{ name: 'Warm-up', minutes: 10 }] } }),
     r('goals', { id: stg, root_id: rootId, parent_id: rootId, type: 'ShortTermGoal', name: `Short ${label}`, completed: true, completed_at: t('2026-02-03T04:05:06.789Z'), deadline: t('2026-12-31T00:00:00.000Z'), sort_order: 3 }),
     r('goals', { id: ps, root_id: rootId, parent_id: stg, type: 'PracticeSession', name: `Session ${label}`, template_id: template, session_start: t('2026-03-01T10:00:00.000Z'), session_end: t('2026-03-01T11:30:00.500Z'), total_duration_seconds: 5400, session_data: { note: 'línea "quoted"\nnext' } }),
@@ -50,6 +51,10 @@ export function tenantRows(label: string, email: string): Tenant {
     r('program_block_goals', { id: id(), root_id: rootId, block_id: block, goal_id: stg, sort_order: 1 }),
     r('program_days', { id: day, root_id: rootId, block_id: block, date: '2026-01-05', day_number: 1, name: 'Day 1' }),
     r('scheduled_sessions', { id: id(), root_id: rootId, day_id: day, session_template_id: template, is_completed: false, completion_data: null }),
+    r('goal_levels', { id: id(), root_id: rootId, type: 'ShortTermGoal', display_name: `Short ${label}`, color: '#059669', icon: 'flag', max_children: 3, default_deadline_offset_days: 7 }),
+    r('goal_pauses', { id: id(), root_id: rootId, goal_id: stg, paused_at: t('2026-02-01T00:00:00.000Z'), resumed_at: t('2026-02-02T12:00:00.250Z') }),
+    r('goal_targets', { id: target, root_id: rootId, goal_id: stg, activity_id: def, kind: 'frequency', session_count: 3, period_days: 7, starts_on: '2026-01-01', ends_on: '2026-03-31', met: true, met_at: t('2026-03-01T11:30:00.500Z'), met_by_session_id: ps, met_by_instance_id: instance }),
+    r('target_conditions', { id: id(), root_id: rootId, target_id: target, metric_id: metric, comparison: '>=', value: 100.5 }),
     r('goal_activities', { id: id(), root_id: rootId, goal_id: stg, activity_id: def }),
     r('goal_activity_groups', { id: id(), root_id: rootId, goal_id: stg, group_id: group }),
     r('session_template_sections', { id: section, root_id: rootId, template_id: template, position: 0, name: 'Warm-up', duration_minutes: 10 }),
@@ -75,6 +80,10 @@ export const TENANT_TABLES = [
   'program_block_goals',
   'program_days',
   'scheduled_sessions',
+  'goal_levels',
+  'goal_pauses',
+  'goal_targets',
+  'target_conditions',
   'goal_activities',
   'goal_activity_groups',
   'session_template_sections',

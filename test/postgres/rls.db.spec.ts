@@ -366,6 +366,7 @@ describePg('RowLevelSecurity migration: down undoes it, up again redoes it (Post
 
   it('down removes every policy, the FORCE/ENABLE flags, the bypass functions and ledger, and the grants', async () => {
     const up = await rlsState();
+    // Migrated up to RowLevelSecurity only: the tenant tables of that time.
     expect(up.policies).toHaveLength(RLS_TENANT_TABLES.length * 2 + 1);
     expect(up.forced).toEqual([...RLS_TENANT_TABLES].sort());
     expect(up.functions).toEqual(['fg_begin_admin_bypass', 'fg_rls_bypass_active']);

@@ -35,17 +35,40 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   dayId: 'program_days',
   scheduledSessionId: 'scheduled_sessions',
   linkId: 'practice_session_goals',
+  targetId: 'goal_targets',
 };
 
+/** Route params that are not ids, with a valid value: a level is named by its type. */
+const PARAM_VALUES: Record<string, string> = { type: 'LongTermGoal' };
+
 /**
- * Bodies for write routes that take ids, built from the ids they are given: otherwise valid,
- * so that a 404 cannot hide behind a 400. The matrix sends them with another root's ids, in
- * the path and in the body, and expects 404 (or 400 for an id the body names) and nothing
- * written in either root.
+ * Valid bodies for the write routes under a root, built from the ids they are given (param
+ * names: goalId, activityId, ...), so that a 404 cannot hide behind a 400. The matrix sends
+ * them with another root's ids in the path, and, in the caller's own root and path, with
+ * another root's ids in the body: 404 or 400, and nothing written in either root.
  */
 type SampleBody = (ids: Record<string, string>) => unknown;
 const section = (ids: Record<string, string>) => ({ name: 'S', durationMinutes: 5, activities: [{ activityId: ids.activityId }] });
 const SAMPLE_BODIES: Record<string, SampleBody> = {
+  'POST /api/roots/:rootId/goals': (ids) => ({ parentId: ids.rootId, type: 'LongTermGoal', name: 'Into A' }),
+  'PATCH /api/roots/:rootId/goals/:goalId': () => ({ name: 'Renamed by B' }),
+  'POST /api/roots/:rootId/goals/:goalId/move': (ids) => ({ parentId: ids.rootId }),
+  'POST /api/roots/:rootId/goals/:goalId/copy': () => ({}),
+  'POST /api/roots/:rootId/goals/:goalId/restore': () => ({}),
+  'POST /api/roots/:rootId/goals/:goalId/complete': () => ({}),
+  'POST /api/roots/:rootId/goals/:goalId/uncomplete': () => ({}),
+  'POST /api/roots/:rootId/goals/:goalId/pause': () => ({}),
+  'POST /api/roots/:rootId/goals/:goalId/resume': () => ({}),
+  'POST /api/roots/:rootId/goals/:goalId/targets': (ids) => ({
+    activityId: ids.activityId,
+    kind: 'threshold',
+    conditions: [{ metricId: ids.metricId, operator: '>=', value: 1 }],
+  }),
+  'POST /api/roots/:rootId/goals/:goalId/targets/evaluate': () => ({}),
+  'PATCH /api/roots/:rootId/goals/:goalId/targets/:targetId': (ids) => ({
+    activityId: ids.activityId,
+    conditions: [{ metricId: ids.metricId, operator: '<=', value: 2 }],
+  }),
   'POST /api/roots/:rootId/activity-groups': (ids) => ({ name: 'Nested', parentId: ids.groupId }),
   'PATCH /api/roots/:rootId/activity-groups/:groupId': (ids) => ({ name: 'Renamed', parentId: ids.groupId }),
   'PUT /api/roots/:rootId/activity-groups/order': (ids) => ({ ids: [ids.groupId] }),
@@ -60,8 +83,20 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'PATCH /api/roots/:rootId/session-templates/:templateId': (ids) => ({ sections: [section(ids)] }),
 };
 
-/** Write routes under a root whose bodies carry no ids, each a deliberate decision. */
-const BODY_WITHOUT_IDS = new Set(['PATCH /api/roots/:rootId', 'POST /api/roots/:rootId/restore']);
+/** Write routes whose bodies name no id, each a deliberate decision: nothing to try in the body. */
+const BODY_WITHOUT_IDS = new Set([
+  'PATCH /api/roots/:rootId',
+  'POST /api/roots/:rootId/restore',
+  'PATCH /api/roots/:rootId/goals/:goalId',
+  'POST /api/roots/:rootId/goals/:goalId/copy',
+  'POST /api/roots/:rootId/goals/:goalId/restore',
+  'POST /api/roots/:rootId/goals/:goalId/complete',
+  'POST /api/roots/:rootId/goals/:goalId/uncomplete',
+  'POST /api/roots/:rootId/goals/:goalId/pause',
+  'POST /api/roots/:rootId/goals/:goalId/resume',
+  'POST /api/roots/:rootId/goals/:goalId/targets/evaluate',
+  'PATCH /api/roots/:rootId/levels/:type',
+]);
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
 
@@ -119,7 +154,7 @@ function call(t: TestApp, method: string, url: string, token: string, payload?: 
 
 function fill(url: string, ids: Record<string, string>): string {
   return url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
-    const value = ids[name];
+    const value = ids[name] ?? PARAM_VALUES[name];
     if (!value) throw new Error(`Route param :${name} has no isolation coverage: add it to PARAM_IDS`);
     return value;
   });
@@ -195,16 +230,17 @@ describeDb('isolation matrix', () => {
       const unknown = await call(t, r.method, fill(r.url, paramIds(a.seeded, unknownRoot)), b.token, body);
       expect({ key, status: foreign.statusCode }).toEqual({ key, status: 404 });
       expect({ key, body: foreign.json() }).toEqual({ key, body: unknown.json() });
-      if (/:(?!rootId)[A-Za-z]+/.test(r.url)) {
+      const idParams = (r.url.match(/:[A-Za-z]+/g) ?? []).filter((p) => p !== ':rootId' && !(p.slice(1) in PARAM_VALUES));
+      if (idParams.length > 0 || (key in SAMPLE_BODIES && !BODY_WITHOUT_IDS.has(key))) {
         if (r.method !== 'GET' && r.method !== 'DELETE' && !(key in SAMPLE_BODIES)) {
           throw new Error(`${key} needs a valid body in SAMPLE_BODIES so that its 404 is not a 400`);
         }
-        // B's own root, A's child ids: the root is admitted, the scoped layer must still say 404.
+        // B's own root, A's child ids (in the path or the body): the root is admitted, the scoped layer must still say 404.
         const mixed = await call(t, r.method, fill(r.url, paramIds(a.seeded, b.seeded.root)), b.token, body);
         expect({ key, status: mixed.statusCode }).toEqual({ key, status: 404 });
       }
       const sample = SAMPLE_BODIES[key];
-      if (sample) {
+      if (sample && !BODY_WITHOUT_IDS.has(key)) {
         // B's own root and B's own ids in the path, A's ids in the body: refused, nothing written in B.
         const beforeB = await snapshotRoot(t.db.dataSource, b.seeded.root);
         const own = paramIds(b.seeded, b.seeded.root);

@@ -36,6 +36,7 @@ export const postgresDialect: Dialect = {
       ? { sql: `SELECT ${ACCOUNT_COLUMNS}, owned FROM fg_enter_root(?, ?, ?)`, params: [userId, root.id, root.withDeleted] }
       : { sql: `SELECT ${ACCOUNT_COLUMNS}, set_config('app.user_id', id, true) AS scoped FROM users WHERE id = ? AND deleted_at IS NULL`, params: [userId] },
   scope: (userId, rootId) => ({ sql: `SELECT set_config('app.user_id', ?, true), set_config('app.root_id', ?, true)`, params: [userId, rootId] }),
+  rootScope: (rootId) => ({ sql: `SELECT set_config('app.root_id', ?, true)`, params: [rootId] }),
   adminBypass: (note) => ({
     sql: 'SELECT fg_begin_admin_bypass(?, ?, ?, ?, ?)',
     params: [note.actorUserId, note.action, note.targetRootId, note.requestId, JSON.stringify(note.details)],

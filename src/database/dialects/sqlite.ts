@@ -65,6 +65,7 @@ export const sqliteDialect: Dialect = {
     return { sql: `SELECT u.id, u.email, u.role, u.is_active, u.token_version, ${owned} AS owned FROM users u WHERE u.id = ? AND u.deleted_at IS NULL`, params: [root.id, userId] };
   },
   scope: () => undefined,
+  rootScope: () => undefined,
   adminBypass: (note) => ({
     sql: `INSERT INTO admin_audit_log (id, actor_user_id, action, target_root_id, request_id, details, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     params: [

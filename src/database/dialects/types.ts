@@ -81,6 +81,8 @@ export interface Dialect {
    * the row-level-security scope, the root only once the check passed (fg_enter_root).
    */
   admission(who: Admission): Statement;
+  /** Moves a unit's row-level-security scope into a root its user owns, if the engine has the scope. */
+  rootScope(rootId: string): Statement | undefined;
   /** The first statement of a unit outside a request, if the engine needs one (PostgreSQL's RLS scope). */
   scope(userId: string, rootId: string): Statement | undefined;
   /**

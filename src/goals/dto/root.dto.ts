@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { Optional } from './validators';
 import { GoalType, ROOT_TYPES } from '../goal.types';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -22,14 +23,14 @@ export class CreateRootDto {
 }
 
 export class UpdateRootDto {
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(ROOT_TYPES, { message: `type must be one of: ${ROOT_TYPES.join(', ')}` })
   type?: GoalType;
 
@@ -42,7 +43,7 @@ export class UpdateRootDto {
   @IsDateString({ strict: true }, { message: 'deadline must be an ISO-8601 date or null' })
   deadline?: string | null;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   completed?: boolean;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Goal } from '../goals/goal.entity';
+import { Goal } from './goal.entity';
 import { ApiErrors, ApiIfMatch, ApiTenant } from '../http/api-docs';
 import { Versioned } from '../http/etag';
 import { PageQuery } from '../http/pagination';
@@ -10,7 +10,7 @@ import { PutGoalActivitiesDto } from './dto/goal-activities.dto';
 import { GoalActivitiesService } from './goal-activities.service';
 import { EffectiveActivitiesPage, GoalActivityLinksView } from './goal-activities.view';
 
-/** A goal's activities. The goal tree's own routes live in src/goals; these read goals through the scoped layer. */
+/** A goal's activities: its links to activities and groups (src/activities), and the effective list. */
 @ApiTags('goal activities')
 @ApiTenant()
 @Controller('api/roots/:rootId/goals/:goalId/activities')

@@ -1,19 +1,19 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
-import { Goal } from '../goals/goal.entity';
+import { Goal } from './goal.entity';
 import { isId } from '../http/ids';
 import { PageQuery, paginate } from '../http/pagination';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
-import { ActivitiesService } from './activities.service';
-import { ActivityDefinition } from './activity-definition.entity';
-import { ActivityGroup } from './activity-group.entity';
+import { ActivitiesService } from '../activities/activities.service';
+import { ActivityDefinition } from '../activities/activity-definition.entity';
+import { ActivityGroup } from '../activities/activity-group.entity';
 import { PutGoalActivitiesDto } from './dto/goal-activities.dto';
 import { ActivitySourceView, EffectiveActivitiesPage, GoalActivityLinksView } from './goal-activities.view';
-import { GoalActivityGroup } from './goal-activity-group.entity';
-import { GoalActivity } from './goal-activity.entity';
-import { invalid, missingReference, notFound } from './references';
+import { GoalActivityGroup } from '../activities/goal-activity-group.entity';
+import { GoalActivity } from '../activities/goal-activity.entity';
+import { invalid, missingReference, notFound } from '../activities/references';
 
 /** More levels than a fractal has: a longer parent chain can only be a cycle. */
 const MAX_CHAIN = 16;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ActivityView } from './activity.view';
+import { ActivityView } from '../activities/activity.view';
 
 export class GoalActivityLinksView {
   @ApiProperty({ format: 'uuid' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, ValidateIf } from 'class-validator';
 import { IsId } from '../../http/ids';
-import { sent } from './activity-group.dto';
+import { sent } from '../../activities/dto/activity-group.dto';
 
 export class PutGoalActivitiesDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'The activities linked to the goal itself: the whole list.' })
