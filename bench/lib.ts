@@ -41,34 +41,81 @@ export function postJson(base: string, url: string, body: unknown, token?: strin
   }).then((r) => r.json());
 }
 
-async function hit(url: string, token: string, seconds: number, connections: number): Promise<number> {
+async function hit(url: string, token: string, seconds: number, connections: number): Promise<{ perSecond: number; total: number }> {
   const result = await autocannon({ url, headers: { authorization: `Bearer ${token}` }, duration: seconds, connections });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return { perSecond: result.requests.average, total: result.requests.total };
 }
 
 export interface Target {
   label: string;
   url: string;
   token: string;
+  /** The server child: asked for its CPU time around each round (serveCpuUsage). */
+  child?: ChildProcess;
+}
+
+/** In a server child: answers 'cpu' messages with the process's CPU time so far, in microseconds. */
+export function serveCpuUsage(): void {
+  process.on('message', (m) => {
+    if (m !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpu: user + system });
+  });
+}
+
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { cpu?: number }) => {
+      if (typeof m?.cpu !== 'number') return;
+      child.off('message', onMessage);
+      resolve(m.cpu);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+}
+
+export interface Round {
+  /** Requests per second, as autocannon measured them. */
+  perSecond: number;
+  /**
+   * The server process's CPU time per request, in microseconds: what a request costs whatever
+   * else the machine is running, where throughput also measures the other processes' load.
+   */
+  cpuPerRequest?: number;
 }
 
 /** Warms each target up, then loads them in alternating rounds, so that drift hits all alike. */
-export async function alternate(targets: Target[], { seconds, rounds, connections }: Options): Promise<Map<Target, number[]>> {
-  const results = new Map<Target, number[]>(targets.map((t) => [t, []]));
+export async function alternate(targets: Target[], { seconds, rounds, connections }: Options): Promise<Map<Target, Round[]>> {
+  const results = new Map<Target, Round[]>(targets.map((t) => [t, []]));
   for (const t of targets) await hit(t.url, t.token, 2, connections);
   for (let i = 0; i < rounds; i++) {
-    for (const t of targets) results.get(t)!.push(await hit(t.url, t.token, seconds, connections));
+    for (const t of targets) {
+      const before = t.child ? await cpuOf(t.child) : undefined;
+      const { perSecond, total } = await hit(t.url, t.token, seconds, connections);
+      const after = t.child ? await cpuOf(t.child) : undefined;
+      results.get(t)!.push({ perSecond, cpuPerRequest: before === undefined || after === undefined ? undefined : (after - before) / total });
+    }
   }
   return results;
 }
 
 export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One line per target, then the cost of the first relative to the second. */
-export function report(results: Map<Target, number[]>, costOf: string): void {
+export function report(results: Map<Target, Round[]>, costOf: string): void {
   const [a, b] = [...results.entries()];
-  for (const [t, xs] of results) console.log(`${t.label.padEnd(28)} ${mean(xs).toFixed(0)} req/s  (${xs.map((x) => x.toFixed(0)).join(', ')})`);
-  const ratio = mean(a[1]) / mean(b[1]);
+  for (const [t, rs] of results) {
+    const cpu = rs.every((r) => r.cpuPerRequest !== undefined) ? `; CPU ${median(rs.map((r) => r.cpuPerRequest!)).toFixed(0)} µs/request (${rs.map((r) => r.cpuPerRequest!.toFixed(0)).join(', ')})` : '';
+    console.log(`${t.label.padEnd(28)} ${mean(rs.map((r) => r.perSecond)).toFixed(0)} req/s  (${rs.map((r) => r.perSecond.toFixed(0)).join(', ')})${cpu}`);
+  }
+  const ratio = mean(a[1].map((r) => r.perSecond)) / mean(b[1].map((r) => r.perSecond));
   console.log(`${costOf} costs ${((1 - ratio) * 100).toFixed(1)}% of throughput (ratio ${ratio.toFixed(3)})`);
+  if (a[1].every((r) => r.cpuPerRequest !== undefined) && b[1].every((r) => r.cpuPerRequest !== undefined)) {
+    const ca = median(a[1].map((r) => r.cpuPerRequest!));
+    const cb = median(b[1].map((r) => r.cpuPerRequest!));
+    console.log(`${costOf} costs ${((1 - cb / ca) * 100).toFixed(1)}% of the server's CPU per request (median ${ca.toFixed(0)} against ${cb.toFixed(0)} µs)`);
+  }
 }

@@ -61,7 +61,8 @@ async function serve(mode: Mode, database: string): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const [who] = await dataSource.query('SELECT current_user AS who');
   process.send!({ base: await app.getUrl(), role: who.who });
-  process.on('message', async () => {
+  process.on('message', async (m) => {
+    if (m !== 'stop') return;
     await app.close();
     process.exit(0);
   });
