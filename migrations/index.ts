@@ -13,6 +13,7 @@ import { GoalLevels1767225600110 } from './1767225600110-GoalLevels';
 import { GoalCompletion1767225600120 } from './1767225600120-GoalCompletion';
 import { ActivityDefinitions1767225600300 } from './1767225600300-ActivityDefinitions';
 import { TemplateSections1767225600301 } from './1767225600301-TemplateSections';
+import { PracticeSessions1767225600400 } from './1767225600400-PracticeSessions';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -31,5 +32,6 @@ export const MIGRATIONS = [
   GoalCompletion1767225600120,
   ActivityDefinitions1767225600300,
   TemplateSections1767225600301,
+  PracticeSessions1767225600400,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

@@ -9,6 +9,7 @@ import { SafeDataSource } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { loggerOptions } from './http/logging';
 import { TemplateUsageModule } from './programs/template-usage.module';
 import { PracticeRecordsModule } from './sessions/practice-records.module';
@@ -37,6 +38,7 @@ export class AppModule {
         TemplatesModule,
         PracticeRecordsModule,
         TemplateUsageModule,
+        SessionsModule,
         AdminModule,
         ...extra,
       ],

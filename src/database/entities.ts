@@ -20,9 +20,11 @@ import { ProgramGoal } from '../programs/program-goal.entity';
 import { Program } from '../programs/program.entity';
 import { ScheduledSession } from '../programs/scheduled-session.entity';
 import { ActivityInstance } from '../sessions/activity-instance.entity';
+import { ActivitySet } from '../sessions/activity-set.entity';
 import { MetricValue } from '../sessions/metric-value.entity';
 import { SessionTemplateActivity } from '../templates/session-template-activity.entity';
 import { SessionTemplateSection } from '../templates/session-template-section.entity';
+import { SessionSection } from '../sessions/session-section.entity';
 import { SessionTemplate } from '../templates/session-template.entity';
 import { LegacyQuarantine } from './legacy-quarantine.entity';
 
@@ -34,7 +36,9 @@ export const TENANT_ENTITIES = [
   ActivityDefinition,
   MetricDefinition,
   SplitDefinition,
+  SessionSection,
   ActivityInstance,
+  ActivitySet,
   MetricValue,
   SessionTemplate,
   Program,

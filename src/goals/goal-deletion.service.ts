@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
-import { ActivityInstance } from '../sessions/activity-instance.entity';
-import { MetricValue } from '../sessions/metric-value.entity';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { Goal } from './goal.entity';
@@ -13,6 +11,7 @@ import { GoalTarget } from './goal-target.entity';
 import { toGoalView } from './goal.view';
 import { LevelsService } from './levels.service';
 import { PracticeSessionGoal } from './practice-session-goal.entity';
+import { ContentCounts, SessionContent } from './session-content';
 import { TargetCondition } from './target-condition.entity';
 import { TargetsService } from './targets.service';
 import { checkRoom, deadlineBound } from './tree-rules';
@@ -21,19 +20,16 @@ import { checkRoom, deadlineBound } from './tree-rules';
 interface Taken {
   goals: string[];
   sessions: string[];
-  activityInstances: string[];
-  metricValues: string[];
   sessionLinks: string[];
   targets: string[];
   conditions: string[];
   pauses: string[];
 }
 
-const counts = (t: Taken) => ({
+const counts = (t: Taken, content: ContentCounts) => ({
   goals: t.goals.length - t.sessions.length,
   sessions: t.sessions.length,
-  activityInstances: t.activityInstances.length,
-  metricValues: t.metricValues.length,
+  ...content,
   sessionLinks: t.sessionLinks.length,
   targets: t.targets.length,
   pauses: t.pauses.length,
@@ -51,6 +47,7 @@ export class GoalDeletionService {
     private readonly reader: GoalReader,
     private readonly levels: LevelsService,
     private readonly targets: TargetsService,
+    private readonly content: SessionContent,
   ) {}
 
   async remove(ctx: RequestContext, goalId: string) {
@@ -60,15 +57,14 @@ export class GoalDeletionService {
     const subtree = tree.subtreeOf(goal.id);
     const taken = await this.liveRowsBelow(ctx, subtree);
     const deletionId = randomUUID();
-    await this.tenantData.repo(MetricValue).softDelete(ctx, taken.metricValues, deletionId);
-    await this.tenantData.repo(ActivityInstance).softDelete(ctx, taken.activityInstances, deletionId);
+    const content = await this.content.take(ctx, taken.sessions, deletionId);
     await this.tenantData.repo(PracticeSessionGoal).softDelete(ctx, taken.sessionLinks, deletionId);
     await this.tenantData.repo(TargetCondition).softDelete(ctx, taken.conditions, deletionId);
     await this.tenantData.repo(GoalTarget).softDelete(ctx, taken.targets, deletionId);
     await this.tenantData.repo(GoalPause).softDelete(ctx, taken.pauses, deletionId);
     await this.reader.goals.softDelete(ctx, taken.goals, deletionId);
     const changes = await this.targets.reevaluate(ctx, [...tree.ancestorsOf(goal.id).map((a) => a.id), ...(await this.linkedGoals(ctx, taken))]);
-    return { id: goal.id, deletionId, removed: counts(taken), changed: changes.view(goal.id) };
+    return { id: goal.id, deletionId, removed: counts(taken, content), changed: changes.view(goal.id) };
   }
 
   async restore(ctx: RequestContext, goalId: string) {
@@ -98,8 +94,7 @@ export class GoalDeletionService {
     const restored = {
       goals: await this.reader.goals.restore(ctx, deletionId),
       sessions: deleted.filter((g) => g.type === 'PracticeSession').length,
-      activityInstances: await this.tenantData.repo(ActivityInstance).restore(ctx, deletionId),
-      metricValues: await this.tenantData.repo(MetricValue).restore(ctx, deletionId),
+      ...(await this.content.restore(ctx, deletionId)),
       sessionLinks: await this.tenantData.repo(PracticeSessionGoal).restore(ctx, deletionId),
       targets: await this.tenantData.repo(GoalTarget).restore(ctx, deletionId),
       conditions: await this.tenantData.repo(TargetCondition).restore(ctx, deletionId),
@@ -131,14 +126,11 @@ export class GoalDeletionService {
       }
       return out;
     };
-    const activityInstances = await ids(ActivityInstance, 'practiceSessionId', sessions);
     const targets = await ids(GoalTarget, 'goalId', goals);
     const links = new Set([...(await ids(PracticeSessionGoal, 'practiceSessionId', sessions)), ...(await ids(PracticeSessionGoal, 'shortTermGoalId', goals))]);
     return {
       goals,
       sessions,
-      activityInstances,
-      metricValues: await ids(MetricValue, 'activityInstanceId', activityInstances),
       sessionLinks: [...links],
       targets,
       conditions: await ids(TargetCondition, 'targetId', targets),

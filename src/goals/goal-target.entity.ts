@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
 import { ActivityDefinition } from '../activities/activity-definition.entity';
-import { ActivityInstance } from '../sessions/activity-instance.entity';
 import { BoolColumn, IdColumn, IntColumn, TimestampColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { Goal } from './goal.entity';
@@ -21,7 +20,7 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 @TenantFk('goal_targets', 'goal_id', 'Goal', 'CASCADE')
 @TenantFk('goal_targets', 'activity_id', () => ActivityDefinition)
 @TenantFk('goal_targets', 'met_by_session_id', 'Goal')
-@TenantFk('goal_targets', 'met_by_instance_id', () => ActivityInstance)
+@TenantFk('goal_targets', 'met_by_instance_id', 'ActivityInstance')
 @Check('ck_goal_targets_kind', `kind IN ('threshold', 'sum', 'frequency')`)
 @Check('ck_goal_targets_frequency', `(kind = 'frequency') = (session_count IS NOT NULL AND period_days IS NOT NULL)`)
 @Check('ck_goal_targets_counts', 'session_count >= 1 AND period_days >= 1')

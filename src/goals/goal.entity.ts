@@ -104,6 +104,10 @@ export class Goal extends TenantEntity {
   @IdColumn('template_id', { nullable: true })
   templateId: string | null;
 
+  /** A practice session paused as a whole: since when (its timers resume together). */
+  @TimestampColumn('session_paused_at')
+  sessionPausedAt: Date | null;
+
   /** Kept from the Flask app, where a session's content lived in one JSON blob. */
   @JsonColumn('session_data')
   sessionData: unknown;

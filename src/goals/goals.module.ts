@@ -18,7 +18,7 @@ import { TargetsService } from './targets.service';
   imports: [ActivitiesModule],
   controllers: [RootsController, RootController, GoalsController, LevelsController, TargetsController, GoalActivitiesController],
   providers: [RootsService, GoalReader, LevelsService, CompletionService, TargetsService, GoalsService, GoalDeletionService, GoalActivitiesService],
-  // TargetsService.evaluateForSession is for the practice side.
-  exports: [RootsService, LevelsService, TargetsService, CompletionService],
+  // The practice side evaluates a session's targets and deletes sessions as goals.
+  exports: [RootsService, LevelsService, TargetsService, CompletionService, GoalDeletionService],
 })
 export class GoalsModule {}

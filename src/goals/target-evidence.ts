@@ -1,6 +1,4 @@
 import { In } from 'typeorm';
-import { ActivityInstance } from '../sessions/activity-instance.entity';
-import { MetricValue } from '../sessions/metric-value.entity';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { Goal } from './goal.entity';
@@ -8,6 +6,7 @@ import { GoalPause } from './goal-pause.entity';
 import { chunks } from './goal-reader';
 import { GoalTree } from './goal-tree';
 import { PracticeSessionGoal } from './practice-session-goal.entity';
+import { InstanceEvidence, SessionContent, ValueEvidence } from './session-content';
 import { Practice } from './target-evaluation';
 
 /**
@@ -48,11 +47,11 @@ export async function evidenceOf(tenantData: TenantData, ctx: RequestContext, tr
  * root_id and metric_definition_id), each instance at its start, else its session's.
  */
 export class PracticeCache {
-  private readonly instances = new Map<string, Promise<ActivityInstance[]>>();
-  private readonly values = new Map<string, Promise<MetricValue[]>>();
+  private readonly instances = new Map<string, Promise<InstanceEvidence[]>>();
+  private readonly values = new Map<string, Promise<ValueEvidence[]>>();
 
   constructor(
-    private readonly tenantData: TenantData,
+    private readonly content: SessionContent,
     private readonly ctx: RequestContext,
     private readonly tree: GoalTree<Goal>,
   ) {}
@@ -80,31 +79,15 @@ export class PracticeCache {
       }));
   }
 
-  private instancesOf(activityId: string): Promise<ActivityInstance[]> {
+  private instancesOf(activityId: string): Promise<InstanceEvidence[]> {
     let p = this.instances.get(activityId);
-    if (!p) {
-      p = this.tenantData
-        .repo(ActivityInstance)
-        .createQueryBuilder(this.ctx, 'i')
-        .select(['i.id', 'i.practiceSessionId', 'i.timeStart'])
-        .andWhere('i.activity_definition_id = :activityId', { activityId })
-        .getMany();
-      this.instances.set(activityId, p);
-    }
+    if (!p) this.instances.set(activityId, (p = this.content.instancesOf(this.ctx, activityId)));
     return p;
   }
 
-  private valuesOf(metricId: string): Promise<MetricValue[]> {
+  private valuesOf(metricId: string): Promise<ValueEvidence[]> {
     let p = this.values.get(metricId);
-    if (!p) {
-      p = this.tenantData
-        .repo(MetricValue)
-        .createQueryBuilder(this.ctx, 'v')
-        .select(['v.id', 'v.activityInstanceId', 'v.metricDefinitionId', 'v.value'])
-        .andWhere('v.metric_definition_id = :metricId', { metricId })
-        .getMany();
-      this.values.set(metricId, p);
-    }
+    if (!p) this.values.set(metricId, (p = this.content.valuesOf(this.ctx, metricId)));
     return p;
   }
 }

@@ -15,6 +15,7 @@ import { chunks, GoalReader } from './goal-reader';
 import { GoalTarget, TargetKind } from './goal-target.entity';
 import { GoalTree } from './goal-tree';
 import { PracticeSessionGoal } from './practice-session-goal.entity';
+import { SessionContent } from './session-content';
 import { TargetCondition } from './target-condition.entity';
 import { evaluateTarget } from './target-evaluation';
 import { evidenceOf, PracticeCache } from './target-evidence';
@@ -74,6 +75,7 @@ export class TargetsService {
     private readonly tenantData: TenantData,
     private readonly reader: GoalReader,
     private readonly completion: CompletionService,
+    private readonly content: SessionContent,
   ) {}
 
   private get targets() {
@@ -194,7 +196,7 @@ export class TargetsService {
     if (targets.length > 0) {
       const conditions = await this.conditionsOf(ctx, targets.map((t) => t.id));
       const evidence = await evidenceOf(this.tenantData, ctx, tree, [...new Set(targets.map((t) => t.goalId))]);
-      const practice = new PracticeCache(this.tenantData, ctx, tree);
+      const practice = new PracticeCache(this.content, ctx, tree);
       const now = new Date();
       for (const target of targets) {
         const own = conditions.filter((c) => c.targetId === target.id);

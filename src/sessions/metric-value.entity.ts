@@ -1,6 +1,6 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { IdColumn } from '../database/columns';
+import { IdColumn, IntColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { MetricDefinition } from '../activities/metric-definition.entity';
 import { SplitDefinition } from '../activities/split-definition.entity';
@@ -11,12 +11,22 @@ import { ActivityInstance } from './activity-instance.entity';
 @TenantFk('metric_values', 'activity_instance_id', () => ActivityInstance, 'CASCADE')
 @TenantFk('metric_values', 'metric_definition_id', () => MetricDefinition)
 @TenantFk('metric_values', 'split_definition_id', () => SplitDefinition)
+@Check('ck_metric_values_set_index', 'set_index >= 0')
 @Index('idx_metric_values_root', ['rootId'])
 @Index('idx_metric_values_instance', ['activityInstanceId'])
 @Index('idx_metric_values_definition', ['metricDefinitionId'])
 @Index('idx_metric_values_split', ['splitDefinitionId'])
 @Index('idx_metric_values_root_metric', ['rootId', 'metricDefinitionId'])
 @Index('idx_metric_values_root_instance', ['rootId', 'activityInstanceId'])
+// One live value per (instance, metric, split, set); a NULL split needs an index of its own.
+@Index('ux_metric_values_slot', ['rootId', 'activityInstanceId', 'metricDefinitionId', 'splitDefinitionId', 'setIndex'], {
+  unique: true,
+  where: 'deleted_at IS NULL AND split_definition_id IS NOT NULL',
+})
+@Index('ux_metric_values_slot_unsplit', ['rootId', 'activityInstanceId', 'metricDefinitionId', 'setIndex'], {
+  unique: true,
+  where: 'deleted_at IS NULL AND split_definition_id IS NULL',
+})
 export class MetricValue extends TenantEntity {
   @IdColumn('activity_instance_id')
   activityInstanceId: string;
@@ -29,4 +39,8 @@ export class MetricValue extends TenantEntity {
 
   @Column({ name: 'value', type: 'double precision' })
   value: number;
+
+  /** The position of its set (activity_sets), 0 for an activity without sets. */
+  @IntColumn('set_index', { nullable: false, default: 0 })
+  setIndex: number;
 }

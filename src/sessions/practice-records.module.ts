@@ -1,16 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { PracticeRecords } from '../activities/practice-records';
+import { SessionContent } from '../goals/session-content';
 import { TemplateSessionRecords } from '../templates/template-records';
 import { SessionPracticeRecords } from './practice-records.service';
+import { SessionContentRecords } from './session-content.service';
 
-/** Answers, from recorded practice, what activities and templates ask (see their ports). */
+/** Answers, from recorded practice, what activities, templates and the goal tree ask (see their ports). */
 @Global()
 @Module({
   providers: [
     SessionPracticeRecords,
     { provide: PracticeRecords, useExisting: SessionPracticeRecords },
     { provide: TemplateSessionRecords, useExisting: SessionPracticeRecords },
+    { provide: SessionContent, useClass: SessionContentRecords },
   ],
-  exports: [PracticeRecords, TemplateSessionRecords],
+  exports: [PracticeRecords, TemplateSessionRecords, SessionContent],
 })
 export class PracticeRecordsModule {}

@@ -12,6 +12,7 @@ import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityInstance } from './activity-instance.entity';
 import { MetricValue } from './metric-value.entity';
 import { sessionSections } from './session-data-sections';
+import { SessionSection } from './session-section.entity';
 
 /** IN lists of at most this many ids per query. */
 const CHUNK = 500;
@@ -112,7 +113,8 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
 
   /**
    * The sessions made from a template, each with its active time and its sections' active times.
-   * A section's time is that of the instances its session lists under it (sessionSections).
+   * A section's time is that of its instances: those naming it (session_sections rows), or, for an
+   * adopted session without section rows, those its session_data lists under it.
    */
   async sessionsFrom(ctx: RequestContext, templateId: string): Promise<TemplateSessionRecord[]> {
     // The literal type lets SQLite use the partial index on template_id of practice sessions.
@@ -128,8 +130,18 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
       const ids = sessions.slice(i, i + CHUNK).map((s) => s.id);
       instances.push(...(await this.data.repo(ActivityInstance).find(ctx, { where: { practiceSessionId: In(ids) } })));
     }
+    const sectionRows: SessionSection[] = [];
+    for (let i = 0; i < sessions.length; i += CHUNK) {
+      const ids = sessions.slice(i, i + CHUNK).map((s) => s.id);
+      sectionRows.push(...(await this.data.repo(SessionSection).find(ctx, { where: { sessionId: In(ids) }, order: { position: 'ASC' } })));
+    }
     const bySession = new Map<string, ActivityInstance[]>();
     for (const i of instances) bySession.set(i.practiceSessionId, [...(bySession.get(i.practiceSessionId) ?? []), i]);
+    const sectionsOf = (s: SessionRow, own: ActivityInstance[]) => {
+      const rows = sectionRows.filter((x) => x.sessionId === s.id);
+      if (rows.length === 0) return sessionSections(s.sessionData);
+      return rows.map((x) => ({ name: x.name, instanceIds: own.filter((i) => i.sectionId === x.id).map((i) => i.id) }));
+    };
     const sum = (seconds: (number | null | undefined)[]) => {
       const timed = seconds.filter((d): d is number => typeof d === 'number');
       return timed.length ? timed.reduce((a, b) => a + b, 0) : null;
@@ -143,7 +155,7 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
         completed: s.completed,
         sessionStart: s.sessionStart,
         activeSeconds: s.totalDurationSeconds ?? sum(own.map((i) => i.durationSeconds)),
-        sections: sessionSections(s.sessionData).map((section) => ({
+        sections: sectionsOf(s, own).map((section) => ({
           name: section.name,
           activeSeconds: sum(section.instanceIds.map((id) => durations.get(id))),
         })),

@@ -85,10 +85,19 @@ export class TenantRepository<T extends TenantEntity> {
       this.refuseServerColumns(manager, v as ObjectLiteral, ['id']);
       return { ...v, id: v.id ?? randomUUID(), rootId, createdBy: userId, updatedBy: userId };
     });
-    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      await manager.createQueryBuilder().insert().into(this.target).values(rows.slice(i, i + INSERT_BATCH) as QueryDeepPartialEntity<T>[]).execute();
-    }
     const ids = rows.map((r) => r.id);
+    // updateEntity(false): the rows are read back below anyway, and TypeORM's own read-back on
+    // SQLite merges the rows it re-selects into the values by position, in no set order, which
+    // swaps the ids of a multi-row insert.
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(this.target)
+        .values(rows.slice(i, i + INSERT_BATCH) as QueryDeepPartialEntity<T>[])
+        .updateEntity(false)
+        .execute();
+    }
     const stored = new Map((await this.query(ctx, { where: { id: In(ids) } as TenantWhere<T>, withDeleted: true }).getMany()).map((r) => [r.id, r]));
     const saved = ids.map((id) => stored.get(id)!);
     return Array.isArray(values) ? saved : saved[0];

@@ -39,13 +39,16 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   ids.activity_definitions = await insert('ActivityDefinition', { name: `Activity ${label}`, groupId: ids.activity_groups });
   ids.metric_definitions = await insert('MetricDefinition', { activityId: ids.activity_definitions, name: 'Reps', unit: 'reps' });
   ids.split_definitions = await insert('SplitDefinition', { activityId: ids.activity_definitions, name: 'Left', order: 0 });
+  ids.session_sections = await insert('SessionSection', { sessionId: ids.session, position: 0, name: `Section ${label}`, durationMinutes: 10 });
   ids.activity_instances = await insert('ActivityInstance', {
     practiceSessionId: ids.session,
     activityDefinitionId: ids.activity_definitions,
+    sectionId: ids.session_sections,
     timeStart: new Date('2026-01-02T10:05:00Z'),
     timeStop: new Date('2026-01-02T10:15:00Z'),
     durationSeconds: 600,
   });
+  ids.activity_sets = await insert('ActivitySet', { activityInstanceId: ids.activity_instances, position: 0, notes: `Set ${label}` });
   ids.metric_values = await insert('MetricValue', {
     activityInstanceId: ids.activity_instances,
     metricDefinitionId: ids.metric_definitions,

@@ -25,6 +25,7 @@ export function tenantRows(label: string, email: string): Tenant {
   const metric = id();
   const split = id();
   const instance = id();
+  const sessionSection = id();
   const program = id();
   const block = id();
   const day = id();
@@ -43,7 +44,9 @@ export function tenantRows(label: string, email: string): Tenant {
     r('activity_definitions', { id: def, root_id: rootId, group_id: group, name: `Scales ${label}`, has_sets: true, has_metrics: true, metrics_multiplicative: false, has_splits: true }),
     r('metric_definitions', { id: metric, root_id: rootId, activity_id: def, name: 'Tempo', unit: 'bpm', is_top_set_metric: true }),
     r('split_definitions', { id: split, root_id: rootId, activity_id: def, name: 'Left', order: 0 }),
-    r('activity_instances', { id: instance, root_id: rootId, practice_session_id: ps, activity_definition_id: def, time_start: t('2026-03-01T10:05:00.000Z'), time_stop: t('2026-03-01T10:15:00.250Z'), duration_seconds: 600, completed: true, notes: 'ok', data: { sets: [{ reps: 5 }] } }),
+    r('session_sections', { id: sessionSection, root_id: rootId, session_id: ps, position: 0, name: 'Warm-up', duration_minutes: 10 }),
+    r('activity_instances', { id: instance, root_id: rootId, practice_session_id: ps, activity_definition_id: def, section_id: sessionSection, time_start: t('2026-03-01T10:05:00.000Z'), time_stop: t('2026-03-01T10:15:00.250Z'), duration_seconds: 600, completed: true, notes: 'ok', data: { sets: [{ reps: 5 }] } }),
+    r('activity_sets', { id: id(), root_id: rootId, activity_instance_id: instance, position: 0, notes: 'first set' }),
     r('metric_values', { id: id(), root_id: rootId, activity_instance_id: instance, metric_definition_id: metric, split_definition_id: split, value: 120.125 }),
     r('programs', { id: program, root_id: rootId, name: `Program ${label}`, start_date: t('2026-01-01T00:00:00.000Z'), end_date: t('2026-06-30T00:00:00.000Z'), is_active: true, weekly_schedule: { mon: ['a'], tue: [] } }),
     r('program_goals', { id: id(), root_id: rootId, program_id: program, goal_id: stg }),
@@ -72,7 +75,9 @@ export const TENANT_TABLES = [
   'activity_definitions',
   'metric_definitions',
   'split_definitions',
+  'session_sections',
   'activity_instances',
+  'activity_sets',
   'metric_values',
   'programs',
   'program_goals',

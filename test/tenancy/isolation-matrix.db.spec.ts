@@ -36,6 +36,9 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   scheduledSessionId: 'scheduled_sessions',
   linkId: 'practice_session_goals',
   targetId: 'goal_targets',
+  sectionId: 'session_sections',
+  // Not a route param: ids that sample bodies name.
+  shortTermGoalId: 'shortTermGoal',
 };
 
 /** Route params that are not ids, with a valid value: a level is named by its type. */
@@ -81,6 +84,23 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'PUT /api/roots/:rootId/goals/:goalId/activities': (ids) => ({ activityIds: [ids.activityId], groupIds: [ids.groupId] }),
   'POST /api/roots/:rootId/session-templates': (ids) => ({ name: 'Planned', sections: [section(ids)] }),
   'PATCH /api/roots/:rootId/session-templates/:templateId': (ids) => ({ sections: [section(ids)] }),
+  'POST /api/roots/:rootId/sessions': (ids) => ({ parentGoalIds: [ids.shortTermGoalId], templateId: ids.templateId }),
+  'PATCH /api/roots/:rootId/sessions/:sessionId': (ids) => ({ sections: [{ name: 'S', instanceIds: [ids.instanceId] }] }),
+  'POST /api/roots/:rootId/sessions/:sessionId/pause': () => ({}),
+  'POST /api/roots/:rootId/sessions/:sessionId/resume': () => ({}),
+  'POST /api/roots/:rootId/sessions/:sessionId/complete': () => ({}),
+  'POST /api/roots/:rootId/sessions/:sessionId/duplicate': () => ({}),
+  'POST /api/roots/:rootId/sessions/:sessionId/template': () => ({ name: 'Plan copied by B' }),
+  'POST /api/roots/:rootId/sessions/:sessionId/restore': () => ({}),
+  'POST /api/roots/:rootId/sessions/:sessionId/activities': (ids) => ({ activityId: ids.activityId }),
+  'PUT /api/roots/:rootId/sessions/:sessionId/activities/order': (ids) => ({ ids: [ids.instanceId] }),
+  'PATCH /api/roots/:rootId/activity-instances/:instanceId': (ids) => ({ sectionId: ids.sectionId }),
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/start': () => ({}),
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/pause': () => ({}),
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/resume': () => ({}),
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop': () => ({}),
+  'PUT /api/roots/:rootId/activity-instances/:instanceId/sets': (ids) => ({ sets: [{ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }] }),
+  'PUT /api/roots/:rootId/activity-instances/:instanceId/metrics': (ids) => ({ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }),
 };
 
 /** Write routes whose bodies name no id, each a deliberate decision: nothing to try in the body. */
@@ -96,6 +116,16 @@ const BODY_WITHOUT_IDS = new Set([
   'POST /api/roots/:rootId/goals/:goalId/resume',
   'POST /api/roots/:rootId/goals/:goalId/targets/evaluate',
   'PATCH /api/roots/:rootId/levels/:type',
+  'POST /api/roots/:rootId/sessions/:sessionId/pause',
+  'POST /api/roots/:rootId/sessions/:sessionId/resume',
+  'POST /api/roots/:rootId/sessions/:sessionId/complete',
+  'POST /api/roots/:rootId/sessions/:sessionId/duplicate',
+  'POST /api/roots/:rootId/sessions/:sessionId/template',
+  'POST /api/roots/:rootId/sessions/:sessionId/restore',
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/start',
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/pause',
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/resume',
+  'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop',
 ]);
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };

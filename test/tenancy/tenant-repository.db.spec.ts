@@ -50,6 +50,13 @@ describeDb('TenantRepository', () => {
     expect(g.createdAt).toBeInstanceOf(Date);
   });
 
+  it('answers the rows of a multi-row insert in the order given, each with the values it was given', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `Ordered ${i}`);
+    const made = await groups.insert(ctxA(), names.map((name, sortOrder) => ({ name, sortOrder })));
+    expect(made.map((g) => [g.name, g.sortOrder])).toEqual(names.map((n, i) => [n, i]));
+    for (const g of made) expect((await rowOf('activity_groups', g.id)).name).toBe(g.name);
+  });
+
   it('refuses to run without a root, or outside a unit of work, before any SQL', async () => {
     const noRoot = RequestContext.forUser('r', user('a')).withManager(ds.manager);
     const noUnit = RequestContext.forUser('r', user('a')).withRoot(roots.a);
