@@ -2,6 +2,7 @@
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Options {
   seconds: number;
@@ -21,8 +22,9 @@ export function benchOptions(): Options {
  * Forks `script` again as a server child (BENCH_CHILD=mode), so that the load generator in this
  * process shares neither server's event loop; resolves with the child's first message.
  */
-export function startChild<M extends object>(script: string, mode: string, env: NodeJS.ProcessEnv = {}): Promise<M & { child: ChildProcess }> {
+export function startChild<M extends object>(script: string, mode: string, env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<M & { child: ChildProcess }> {
   const child = fork(script, [], {
+    cwd,
     env: { ...process.env, ...env, BENCH_CHILD: mode },
     execArgv: process.execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -51,29 +53,24 @@ export interface Target {
   label: string;
   url: string;
   token: string;
-  /** The server child: asked for its CPU time around each round (serveCpuUsage). */
+  /** The server child, whose CPU time is read around each round. */
   child?: ChildProcess;
 }
 
-/** In a server child: answers 'cpu' messages with the process's CPU time so far, in microseconds. */
-export function serveCpuUsage(): void {
-  process.on('message', (m) => {
-    if (m !== 'cpu') return;
-    const { user, system } = process.cpuUsage();
-    process.send!({ cpu: user + system });
-  });
-}
+/** Clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { cpu?: number }) => {
-      if (typeof m?.cpu !== 'number') return;
-      child.off('message', onMessage);
-      resolve(m.cpu);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
+/**
+ * A child's CPU time so far (user and system, all its threads), in microseconds, read from
+ * /proc: any server process can be measured, whatever code it runs (the A/B benchmarks start
+ * servers of an older checkout).
+ */
+export function cpuOf(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / TICKS_PER_SECOND;
 }
 
 export interface Round {
@@ -92,9 +89,9 @@ export async function alternate(targets: Target[], { seconds, rounds, connection
   for (const t of targets) await hit(t.url, t.token, 2, connections);
   for (let i = 0; i < rounds; i++) {
     for (const t of targets) {
-      const before = t.child ? await cpuOf(t.child) : undefined;
+      const before = t.child ? cpuOf(t.child) : undefined;
       const { perSecond, total } = await hit(t.url, t.token, seconds, connections);
-      const after = t.child ? await cpuOf(t.child) : undefined;
+      const after = t.child ? cpuOf(t.child) : undefined;
       results.get(t)!.push({ perSecond, cpuPerRequest: before === undefined || after === undefined ? undefined : (after - before) / total });
     }
   }

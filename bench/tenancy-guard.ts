@@ -20,7 +20,7 @@ import { AuthGuard } from '../src/auth/auth.guard';
 import { CONTEXT_KEY, RequestContext } from '../src/context/request-context';
 import { RequestUnitInterceptor } from '../src/tenancy/request-unit.interceptor';
 import { createMigratedDatabase } from '../test/helpers/db';
-import { alternate, benchOptions, postJson, report, serveCpuUsage, startChild } from './lib';
+import { alternate, benchOptions, postJson, report, startChild } from './lib';
 
 type Mode = 'guarded' | 'unguarded';
 const PASSWORD = 'bench password 123';
@@ -54,7 +54,6 @@ async function serve(mode: Mode): Promise<void> {
     app = await createApp({ config: db.config, dataSource });
     await app.listen({ port: 0, host: '127.0.0.1' });
   }
-  serveCpuUsage();
   process.send!({ url: `${await app.getUrl()}/api/roots/${root.id}`, token: accessToken });
   process.on('message', async (m) => {
     if (m !== 'stop') return;

@@ -43,11 +43,13 @@ export class SafeDataSource extends DataSource {
       legacyTables: [...LEGACY_TABLES, ...LEGACY_TABLES.map((t) => LEGACY_PREFIX + t)],
       ...this.safeRunOptions,
     });
+    await flushStdout();
     return result.executed.map((name) => ({ name }) as Migration);
   }
 
   override async undoLastMigration(): Promise<void> {
     await guardedMigration(this, 'revert', this.safeRunOptions);
+    await flushStdout();
   }
 
   /**
@@ -62,6 +64,15 @@ export class SafeDataSource extends DataSource {
     log(pending === 0 ? 'No migrations are pending.' : `${pending} migration(s) pending.`);
     return pending > 0;
   }
+}
+
+/**
+ * The TypeORM CLI calls process.exit() as soon as a command returns, and what is still queued
+ * for a pipe is then lost: a dry run's SQL (hundreds of kilobytes) arrived cut off. The callback
+ * of an empty write runs once everything written before it has been handed to the pipe.
+ */
+function flushStdout(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
 export function createDataSource(config: Pick<AppConfig, 'database' | 'pg'>): SafeDataSource {
