@@ -69,9 +69,11 @@ export class SafeDataSource extends DataSource {
 /**
  * The TypeORM CLI calls process.exit() as soon as a command returns, and what is still queued
  * for a pipe is then lost: a dry run's SQL (hundreds of kilobytes) arrived cut off. The callback
- * of an empty write runs once everything written before it has been handed to the pipe.
+ * of an empty write runs once everything written before it has been handed to the pipe. Nothing
+ * waits when nothing is queued (a stream that is not a pipe may never call back an empty write).
  */
 function flushStdout(): Promise<void> {
+  if (!process.stdout.writableLength) return Promise.resolve();
   return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
