@@ -38,6 +38,9 @@ describeDb('sessions in the goal tree', () => {
 
   it('meets a target when values are recorded, un-meets it when they go, and completion answers what changed', async () => {
     const { at, goals, scales } = await setup();
+    // The short-term goal's parent completes when its children are done: its other child already is.
+    await ok(api, 'PATCH', at('/levels/MidTermGoal'), { autoCompleteWhenChildrenDone: true });
+    await ok(api, 'POST', at(`/goals/${goals.stg2}/complete`));
     const target = await ok(api, 'POST', at(`/goals/${goals.stg}/targets`), {
       activityId: scales.id,
       kind: 'threshold',
@@ -50,10 +53,18 @@ describeDb('sessions in the goal tree', () => {
     expect(low.changed.targets).toEqual([]);
     const high = await ok(api, 'PUT', at(`/activity-instances/${instance.id}/metrics`), { values: [{ metricId: scales.metrics.bpm, value: 126 }] });
     expect(high.changed.targets).toEqual([expect.objectContaining({ id: target.id, change: 'met', metBySessionId: s.id })]);
+    // Its only target met, the goal completes, and its parent with it, in the same request.
+    expect(high.changed.goals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: goals.stg, change: 'completed', completionSource: 'targets' }),
+        expect.objectContaining({ id: goals.mtg, change: 'completed', completionSource: 'children' }),
+      ]),
+    );
     expect(await met(at, goals.stg, target.id)).toBe(true);
 
     const cleared = await ok(api, 'PUT', at(`/activity-instances/${instance.id}/metrics`), { values: [{ metricId: scales.metrics.bpm, value: null }] });
     expect(cleared.changed.targets).toEqual([expect.objectContaining({ id: target.id, change: 'unmet' })]);
+    expect(cleared.changed.goals).toEqual(expect.arrayContaining([expect.objectContaining({ id: goals.stg, change: 'uncompleted' })]));
 
     await ok(api, 'PUT', at(`/activity-instances/${instance.id}/metrics`), { values: [{ metricId: scales.metrics.bpm, value: 130 }] });
     const done = await ok(api, 'POST', at(`/sessions/${s.id}/complete`));
