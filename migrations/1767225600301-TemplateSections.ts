@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner, TableColumnOptions } from 'typeorm';
 import { TABLES } from './1767225600000-InitialSchema';
 import { col, createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
-import { sqlOn, withoutForcedRls } from './lib/sql';
+import { insertAll, sqlOn, withoutForcedRls } from './lib/sql';
 import { rebuildTable } from './lib/sqlite-schema';
 import { enableTenantRls, sameColumns } from './lib/tenant-tables';
 
@@ -205,17 +205,5 @@ export class TemplateSections1767225600301 implements MigrationInterface {
       };
       await sql(`UPDATE session_templates SET legacy_template_data = ? WHERE id = ?`, [JSON.stringify(json), t.id]);
     }
-  }
-}
-
-/** Multi-row INSERTs in batches that stay far below both engines' parameter limits. */
-async function insertAll(queryRunner: QueryRunner, target: string, rows: unknown[][]): Promise<void> {
-  const sql = sqlOn(queryRunner);
-  const width = rows[0]?.length ?? 0;
-  const perBatch = Math.max(1, Math.floor(900 / Math.max(width, 1)));
-  for (let i = 0; i < rows.length; i += perBatch) {
-    const batch = rows.slice(i, i + perBatch);
-    const values = batch.map(() => `(${new Array(width).fill('?').join(', ')})`).join(', ');
-    await sql(`INSERT INTO ${target} VALUES ${values}`, batch.flat());
   }
 }

@@ -31,3 +31,15 @@ export function listed(items: string[], limit = 50): string {
   const head = items.slice(0, limit).join(', ');
   return items.length > limit ? `${head} ... and ${items.length - limit} more` : head;
 }
+
+/** Multi-row INSERTs in batches that stay far below both engines' parameter limits. */
+export async function insertAll(qr: QueryRunner, target: string, rows: unknown[][]): Promise<void> {
+  const sql = sqlOn(qr);
+  const width = rows[0]?.length ?? 0;
+  const perBatch = Math.max(1, Math.floor(900 / Math.max(width, 1)));
+  for (let i = 0; i < rows.length; i += perBatch) {
+    const batch = rows.slice(i, i + perBatch);
+    const values = batch.map(() => `(${new Array(width).fill('?').join(', ')})`).join(', ');
+    await sql(`INSERT INTO ${target} VALUES ${values}`, batch.flat());
+  }
+}

@@ -11,7 +11,6 @@ import { TemplateSessionRecord, TemplateSessionRecords } from '../templates/temp
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityInstance } from './activity-instance.entity';
 import { MetricValue } from './metric-value.entity';
-import { sessionSections } from './session-data-sections';
 import { SessionSection } from './session-section.entity';
 
 /** IN lists of at most this many ids per query. */
@@ -28,7 +27,6 @@ interface SessionRow {
   sessionStart: Date | null;
   sessionEnd: Date | null;
   totalDurationSeconds: number | null;
-  sessionData: unknown;
 }
 type WithSession = ActivityInstance & { session: SessionRow };
 
@@ -113,8 +111,8 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
 
   /**
    * The sessions made from a template, each with its active time and its sections' active times.
-   * A section's time is that of its instances: those naming it (session_sections rows), or, for an
-   * adopted session without section rows, those its session_data lists under it.
+   * A section's time is that of the instances that name it (adopted sessions got their section
+   * rows from session_data in SessionSectionsFromData).
    */
   async sessionsFrom(ctx: RequestContext, templateId: string): Promise<TemplateSessionRecord[]> {
     // The literal type lets SQLite use the partial index on template_id of practice sessions.
@@ -137,17 +135,13 @@ export class SessionPracticeRecords implements PracticeRecords, TemplateSessionR
     }
     const bySession = new Map<string, ActivityInstance[]>();
     for (const i of instances) bySession.set(i.practiceSessionId, [...(bySession.get(i.practiceSessionId) ?? []), i]);
-    const sectionsOf = (s: SessionRow, own: ActivityInstance[]) => {
-      const rows = sectionRows.filter((x) => x.sessionId === s.id);
-      if (rows.length === 0) return sessionSections(s.sessionData);
-      return rows.map((x) => ({ name: x.name, instanceIds: own.filter((i) => i.sectionId === x.id).map((i) => i.id) }));
-    };
+    const sectionsOf = (s: SessionRow, own: ActivityInstance[]) =>
+      sectionRows.filter((x) => x.sessionId === s.id).map((x) => ({ name: x.name, instanceIds: own.filter((i) => i.sectionId === x.id).map((i) => i.id) }));
     const sum = (seconds: (number | null | undefined)[]) => {
       const timed = seconds.filter((d): d is number => typeof d === 'number');
       return timed.length ? timed.reduce((a, b) => a + b, 0) : null;
     };
     return sessions.map((s) => {
-      // Only the session's own live instances count, whatever its JSON names.
       const own = bySession.get(s.id) ?? [];
       const durations = new Map(own.map((i) => [i.id, i.durationSeconds]));
       return {

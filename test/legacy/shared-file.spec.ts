@@ -109,6 +109,22 @@ describe('adopting the shared Flask-era file (goals_dev.db.backup_20260101_15282
     }
   });
 
+  it("gives each session the sections its session_data names, in order, with the instances it lists there", () => {
+    const sessions = source(`SELECT id, session_data FROM goals WHERE type = 'PracticeSession' AND session_data IS NOT NULL`);
+    expect(sessions.length).toBe(19);
+    for (const s of sessions) {
+      const json = JSON.parse(s.session_data).sections.filter((x: unknown) => typeof x === 'object' && x !== null);
+      const rows = q(`SELECT id, name FROM session_sections WHERE session_id = ? ORDER BY position`, [s.id]);
+      expect({ id: s.id, names: rows.map((r) => r.name) }).toEqual({ id: s.id, names: json.map((x: Row, i: number) => (String(x.name ?? '').trim() || `Section ${i + 1}`)) });
+      for (const [k, x] of json.entries()) {
+        const listed = [...(x.exercises ?? []), ...(x.activities ?? [])].map((e: Row) => e.instance_id).filter(Boolean);
+        const own = q(`SELECT id FROM activity_instances WHERE practice_session_id = ? AND section_id = ?`, [s.id, rows[k].id]).map((r) => r.id);
+        expect(own.every((i: string) => listed.includes(i))).toBe(true);
+      }
+    }
+    expect(q(`SELECT count(*) AS n FROM activity_instances WHERE section_id IS NOT NULL`)[0].n).toBeGreaterThan(0);
+  });
+
   it('turns the goal_ids of the program and its block into links to the goal, in its root', () => {
     expect(source(`SELECT id, goal_ids FROM programs`)).toEqual([{ id: '9705d2c4-89a1-41bd-84ce-2b2e35c92765', goal_ids: '["fd80eb47-fb2a-44e2-b1e8-489866beec6d"]' }]);
     expect(q(`SELECT program_id, goal_id, sort_order, root_id FROM program_goals`)).toEqual([

@@ -215,16 +215,16 @@ describeDb('session templates', () => {
     const p = practice(t, a.rootId);
     const session = async (day: string, completed: boolean, sections: [string, [number, number][]][], total?: number, template = created.id) => {
       const id = await p.session(`From template ${day}`, `${day}T08:00:00Z`, { templateId: template, completed, totalDurationSeconds: total });
-      const data = { sections: [] as { name: string; exercises: { instance_id: string }[] }[] };
-      for (const [name, instances] of sections) {
-        const exercises = [];
-        for (const [activityIndex, seconds] of instances) {
+      // The session's sections as rows, each instance naming its section.
+      for (const [position, [name, instances]] of sections.entries()) {
+        const sectionId = randomUUID();
+        await sqlOf(t)(`INSERT INTO session_sections (id, root_id, session_id, position, name) VALUES (?, ?, ?, ?, ?)`, [sectionId, a.rootId, id, position, name]);
+        for (const [k, [activityIndex, seconds]] of instances.entries()) {
           const activityId = [act.Scales, act.Etude][activityIndex];
-          exercises.push({ instance_id: await p.instance(id, activityId, `${day}T08:0${exercises.length}:00Z`, { durationSeconds: seconds }) });
+          const instanceId = await p.instance(id, activityId, `${day}T08:0${k}:00Z`, { durationSeconds: seconds });
+          await sqlOf(t)(`UPDATE activity_instances SET section_id = ? WHERE id = ?`, [sectionId, instanceId]);
         }
-        data.sections.push({ name, exercises });
       }
-      await sqlOf(t)(`UPDATE goals SET session_data = ? WHERE id = ?`, [JSON.stringify(data), id]);
       return id;
     };
     await session('2026-04-01', true, [['Warm-up', [[0, 300], [0, 100]]], ['Main', [[1, 1200]]], ['Warm-up', [[0, 60]]]], 1700);
