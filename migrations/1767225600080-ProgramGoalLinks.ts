@@ -8,22 +8,14 @@ import { adoptionOptionsOf } from './lib/legacy/options';
 import { adoptionOutput } from './lib/legacy/report';
 import { sqlOn, withoutForcedRls } from './lib/sql';
 import { editCreateSql, rebuildTable, withChecks } from './lib/sqlite-schema';
-import { col, createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
+import { createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
+import { AUDITED_COLUMNS } from './lib/tenant-tables';
 
-const audited = [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-];
 
 /** A link table: (root_id, holder) -> holder(root_id, id) and (root_id, goal_id) -> goals(root_id, id). */
 function links(name: string, column: string, holder: string): TableSpec {
   return table(name, [
-    ...audited,
+    ...AUDITED_COLUMNS,
     { name: 'root_id', type: 'varchar', length: '36' },
     { name: column, type: 'varchar', length: '36' },
     { name: 'goal_id', type: 'varchar', length: '36' },

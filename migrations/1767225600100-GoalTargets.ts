@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { col, createTables, dropTables, engineOf, fk, table } from './lib/table-spec';
-import { enableTenantRls } from './lib/tenant-rls';
+import { TENANT_COLUMNS, enableTenantRls } from './lib/tenant-tables';
 
 /** Where a legacy target that cannot become a row is kept, whole, with its reason. */
 const SOURCE = 'goals.targets';
@@ -19,20 +19,10 @@ const asNumber = (v: Json): number | null => {
   return null;
 };
 
-const audited = [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-  { name: 'root_id', type: 'varchar', length: '36' },
-];
 
 export const TARGET_TABLES = [
   table('goal_targets', [
-    ...audited,
+    ...TENANT_COLUMNS,
     { name: 'goal_id', type: 'varchar', length: '36' },
     { name: 'activity_id', type: 'varchar', length: '36' },
     { name: 'name', type: 'varchar', length: '200', isNullable: true },
@@ -71,7 +61,7 @@ export const TARGET_TABLES = [
     ],
   }),
   table('target_conditions', [
-    ...audited,
+    ...TENANT_COLUMNS,
     { name: 'target_id', type: 'varchar', length: '36' },
     { name: 'metric_id', type: 'varchar', length: '36' },
     { name: 'comparison', type: 'varchar', length: '2' },

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { col, createTables, dropTables, engineOf, fk, table } from './lib/table-spec';
-import { enableTenantRls } from './lib/tenant-rls';
+import { createTables, dropTables, engineOf, fk, table } from './lib/table-spec';
+import { TENANT_COLUMNS, enableTenantRls } from './lib/tenant-tables';
 
 const TYPES = ['UltimateGoal', 'LongTermGoal', 'MidTermGoal', 'ShortTermGoal', 'PracticeSession', 'ImmediateGoal', 'MicroGoal', 'NanoGoal'];
 
@@ -17,14 +17,7 @@ const DEFAULTS: [type: string, displayName: string, color: string, icon: string]
 ];
 
 export const GOAL_LEVELS = table('goal_levels', [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-  { name: 'root_id', type: 'varchar', length: '36' },
+  ...TENANT_COLUMNS,
   { name: 'type', type: 'varchar', length: '32' },
   { name: 'display_name', type: 'varchar', length: '100' },
   { name: 'color', type: 'varchar', length: '32' },

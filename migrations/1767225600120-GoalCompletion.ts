@@ -1,21 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { changeTable, TableChange } from './lib/change-table';
 import { col, createTables, dropTables, engineOf, fk, table, tsType } from './lib/table-spec';
-import { enableTenantRls } from './lib/tenant-rls';
+import { TENANT_COLUMNS, enableTenantRls } from './lib/tenant-tables';
 
-const audited = [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-  { name: 'root_id', type: 'varchar', length: '36' },
-];
 
 export const GOAL_PAUSES = table('goal_pauses', [
-  ...audited,
+  ...TENANT_COLUMNS,
   { name: 'goal_id', type: 'varchar', length: '36' },
   col('paused_at', ({ ts }) => ({ type: ts })),
   col('resumed_at', ({ ts }) => ({ type: ts, isNullable: true })),

@@ -1,23 +1,13 @@
 import { MigrationInterface, QueryRunner, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
 import { TABLES } from './1767225600000-InitialSchema';
-import { col, createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
+import { createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
 import { rebuildTable } from './lib/sqlite-schema';
-import { columnNames, enableTenantRls, sameColumns } from './lib/tenant-tables';
+import { TENANT_COLUMNS, columnNames, enableTenantRls, sameColumns } from './lib/tenant-tables';
 
-const audited = [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-  { name: 'root_id', type: 'varchar', length: '36' },
-];
 
 /** A goal's own links: to single activities, and to whole groups. */
 export const LINK_TABLES = [
-  table('goal_activities', [...audited, { name: 'goal_id', type: 'varchar', length: '36' }, { name: 'activity_id', type: 'varchar', length: '36' }], {
+  table('goal_activities', [...TENANT_COLUMNS, { name: 'goal_id', type: 'varchar', length: '36' }, { name: 'activity_id', type: 'varchar', length: '36' }], {
     indices: [
       { name: 'idx_goal_activities_activity', columnNames: ['root_id', 'activity_id'] },
       { name: 'idx_goal_activities_root', columnNames: ['root_id'] },
@@ -29,7 +19,7 @@ export const LINK_TABLES = [
       fk('fk_goal_activities_root', ['root_id'], 'goals', ['id'], 'CASCADE'),
     ],
   }),
-  table('goal_activity_groups', [...audited, { name: 'goal_id', type: 'varchar', length: '36' }, { name: 'group_id', type: 'varchar', length: '36' }], {
+  table('goal_activity_groups', [...TENANT_COLUMNS, { name: 'goal_id', type: 'varchar', length: '36' }, { name: 'group_id', type: 'varchar', length: '36' }], {
     indices: [
       { name: 'idx_goal_activity_groups_group', columnNames: ['root_id', 'group_id'] },
       { name: 'idx_goal_activity_groups_root', columnNames: ['root_id'] },

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner, TableColumnOptions } from 'typeorm';
 import { TABLES } from './1767225600000-InitialSchema';
-import { col, createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
+import { createTables, dropTables, engineOf, fk, table, TableSpec } from './lib/table-spec';
 import { insertAll, sqlOn, withoutForcedRls } from './lib/sql';
 import { rebuildTable } from './lib/sqlite-schema';
-import { enableTenantRls, sameColumns } from './lib/tenant-tables';
+import { TENANT_COLUMNS, enableTenantRls, sameColumns } from './lib/tenant-tables';
 
-const audited = [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-  { name: 'root_id', type: 'varchar', length: '36' },
-];
 
 export const SECTION_TABLES = [
   table('session_template_sections', [
-    ...audited,
+    ...TENANT_COLUMNS,
     { name: 'template_id', type: 'varchar', length: '36' },
     { name: 'position', type: 'integer' },
     { name: 'name', type: 'varchar', length: '200' },
@@ -37,7 +27,7 @@ export const SECTION_TABLES = [
     ],
   }),
   table('session_template_activities', [
-    ...audited,
+    ...TENANT_COLUMNS,
     { name: 'section_id', type: 'varchar', length: '36' },
     { name: 'activity_id', type: 'varchar', length: '36' },
     { name: 'position', type: 'integer' },

@@ -1,22 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { adoptionOptionsOf } from './lib/legacy/options';
 import { UnsafeSwitch } from './lib/legacy/keys-after';
-import { col, createTables, dropTables, engineOf, fk, nowSql, table, tsType } from './lib/table-spec';
+import { createTables, dropTables, engineOf, fk, nowSql, table, tsType } from './lib/table-spec';
+import { TENANT_COLUMNS } from './lib/tenant-tables';
 
-const audited = [
-  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
-  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
-  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
-  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
-  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
-  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
-  { name: 'root_id', type: 'varchar', length: '36' },
-];
 
 /** A practice session's sections, in order; its activity instances name the section they belong to. */
 export const SESSION_SECTIONS = table('session_sections', [
-  ...audited,
+  ...TENANT_COLUMNS,
   { name: 'session_id', type: 'varchar', length: '36' },
   { name: 'position', type: 'integer' },
   { name: 'name', type: 'varchar', length: '200' },
@@ -37,7 +28,7 @@ export const SESSION_SECTIONS = table('session_sections', [
 
 /** The sets of an activity instance, in order, with their notes; values name their set by position (set_index). */
 export const ACTIVITY_SETS = table('activity_sets', [
-  ...audited,
+  ...TENANT_COLUMNS,
   { name: 'activity_instance_id', type: 'varchar', length: '36' },
   { name: 'position', type: 'integer' },
   { name: 'notes', type: 'text', isNullable: true },

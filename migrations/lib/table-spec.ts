@@ -21,6 +21,9 @@ export interface TableSpec {
 
 type ColumnFactory = (engine: Engine) => TableColumnOptions;
 
+/** A column as table() takes it: fixed, or made per engine. */
+export type ColumnSpec = TableColumnOptions | ColumnFactory;
+
 export const tsType = (engine: Engine) => (engine === 'postgres' ? 'timestamptz' : 'datetime');
 export const nowSql = (engine: Engine) =>
   engine === 'postgres' ? 'now()' : "strftime('%Y-%m-%d %H:%M:%f','now')";
@@ -47,7 +50,7 @@ function normalizeDefault(column: TableColumnOptions, engine: Engine): TableColu
 
 export function table(
   name: string,
-  columns: (TableColumnOptions | ColumnFactory)[],
+  columns: ColumnSpec[],
   rest: Omit<TableSpec, 'name' | 'columns'> = {},
 ): TableSpec {
   return {

@@ -1,10 +1,24 @@
 import { QueryRunner } from 'typeorm';
-import { engineOf, TableSpec } from './table-spec';
+import { col, ColumnSpec, engineOf, TableSpec } from './table-spec';
 
 /**
  * Frozen helpers for migrations that add or reshape tenant tables after the initial schema.
  * Migrations never import from src/: what they do must not change when the code does.
  */
+
+/** The columns every audited table begins with: its id, the audit stamps and the soft delete. */
+export const AUDITED_COLUMNS: ColumnSpec[] = [
+  { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+  col('created_at', ({ ts, now }) => ({ type: ts, default: now })),
+  col('updated_at', ({ ts, now }) => ({ type: ts, default: now })),
+  { name: 'created_by', type: 'varchar', length: '36', isNullable: true },
+  { name: 'updated_by', type: 'varchar', length: '36', isNullable: true },
+  col('deleted_at', ({ ts }) => ({ type: ts, isNullable: true })),
+  { name: 'deletion_id', type: 'varchar', length: '36', isNullable: true },
+];
+
+/** The columns every tenant table begins with: the audited ones and its root. */
+export const TENANT_COLUMNS: ColumnSpec[] = [...AUDITED_COLUMNS, { name: 'root_id', type: 'varchar', length: '36' }];
 
 const APP_ROLE = 'fractal_app';
 const TENANT_CLAUSE = `root_id = current_setting('app.root_id', true)`;
