@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { TENANT_ENTITIES } from '../../src/database/entities';
-import { purgeTrash } from '../../src/database/trash-purge';
-import { describeDb } from '../helpers/db';
+import { createDataSource } from '../../src/database/data-source';
+import { purgeTrash, PurgeRefused } from '../../src/database/trash-purge';
+import { describeDb, ENGINE } from '../helpers/db';
 import { Api, ok, sessionApi } from '../sessions/helpers';
 
 const DAY = 86_400_000;
@@ -116,5 +117,15 @@ describeDb('trash purge', () => {
     expect((await ok(api, 'GET', at(`/sessions/${liveSession}`))).instances[0].values[0].value).toBe(90);
     const again = await purgeTrash(ds, 30);
     expect({ purged: again.purged, removed: again.removed }).toEqual({ purged: [], removed: {} });
+  });
+
+  (ENGINE === 'postgres' ? it : it.skip)('refuses a connection that row-level security holds back (fractal_app)', async () => {
+    const asApp = createDataSource(api.t.config);
+    await asApp.initialize();
+    try {
+      await expect(purgeTrash(asApp, 0)).rejects.toThrow(PurgeRefused);
+    } finally {
+      await asApp.destroy();
+    }
   });
 });
