@@ -13,6 +13,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { loggerOptions } from './http/logging';
 import { TemplateUsageModule } from './programs/template-usage.module';
 import { PracticeRecordsModule } from './sessions/practice-records.module';
+import { TrashModule } from './trash/trash.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         PracticeRecordsModule,
         TemplateUsageModule,
         SessionsModule,
+        TrashModule,
         AdminModule,
         ...extra,
       ],

@@ -6,6 +6,7 @@ import { Page, PageQuery, paginate } from '../http/pagination';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityDefinition } from './activity-definition.entity';
+import { ActivityGroup } from './activity-group.entity';
 import { ActivityGroupsService } from './activity-groups.service';
 import { HistoryEntryView } from './activity-history.view';
 import { ActivityView, toActivityView } from './activity.view';
@@ -174,6 +175,25 @@ export class ActivitiesService {
     const links = await this.tenantData.repo(GoalActivity).find(ctx, { where: { activityId: id } });
     await this.tenantData.repo(GoalActivity).softDelete(ctx, links.map((l) => l.id), deletionId);
     await this.activities.softDelete(ctx, [id], deletionId);
+  }
+
+  /**
+   * Brings back what remove() took (the activity and its goal links), for the trash. 409 when
+   * it is not deleted, when its group is deleted (restore that first), or its name is taken.
+   */
+  async restore(ctx: RequestContext, id: string): Promise<{ activity: ActivityView; restored: Record<string, number> }> {
+    const activity = isId(id) ? await this.activities.findById(ctx, id, true) : null;
+    if (!activity) throw notFound('Activity');
+    if (!activity.deletedAt || !activity.deletionId) throw conflict('activityId', 'This activity is not deleted.');
+    if (activity.groupId && !(await this.tenantData.repo(ActivityGroup).findById(ctx, activity.groupId))) {
+      throw conflict('groupId', `Its group ${activity.groupId} is deleted: restore the group first.`);
+    }
+    await this.checkName(ctx, activity.name);
+    const restored = {
+      activityDefinitions: await this.activities.restore(ctx, activity.deletionId),
+      goalActivities: await this.tenantData.repo(GoalActivity).restore(ctx, activity.deletionId),
+    };
+    return { activity: await this.get(ctx, id), restored };
   }
 
   /** Its instances, newest first, with their sessions and values (answered by src/sessions). */

@@ -82,6 +82,28 @@ export class ActivityGroupsService {
     await this.groups.softDelete(ctx, [id], deletionId);
   }
 
+  /**
+   * Brings back what remove() took (the group and its goal links), for the trash, last among
+   * its parent's groups. Its activities and groups stay where the delete moved them. 409 when
+   * it is not deleted, its parent is deleted (restore that first), or its name is taken.
+   */
+  async restore(ctx: RequestContext, id: string): Promise<{ group: ActivityGroupView; restored: Record<string, number> }> {
+    const group = isId(id) ? await this.groups.findById(ctx, id, true) : null;
+    if (!group) throw notFound('Activity group');
+    if (!group.deletedAt || !group.deletionId) throw conflict('groupId', 'This activity group is not deleted.');
+    if (group.parentId && !(await this.groups.findById(ctx, group.parentId))) {
+      throw conflict('parentId', `Its parent group ${group.parentId} is deleted: restore the parent first.`);
+    }
+    await this.checkName(ctx, group.name);
+    const sortOrder = await this.nextPosition(ctx, group.parentId);
+    const restored = {
+      activityGroups: await this.groups.restore(ctx, group.deletionId),
+      goalActivityGroups: await this.tenantData.repo(GoalActivityGroup).restore(ctx, group.deletionId),
+    };
+    await this.groups.update(ctx, { id }, { sortOrder });
+    return { group: await this.get(ctx, id), restored };
+  }
+
   /** Sets the order of the groups of one parent; the list must name each of them once. */
   async order(ctx: RequestContext, dto: OrderActivityGroupsDto): Promise<Page<ActivityGroupView>> {
     const found = await this.groups.find(ctx, { where: { id: In(dto.ids) } });

@@ -37,6 +37,8 @@ export interface AppConfig {
   cors: { origins: '*' | string[] };
   /** Node's server timeouts, so that no client can hold a connection open for ever. */
   http: { requestTimeoutMs: number; connectionTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** How long a deletion stays in the trash before npm run trash:purge removes it for good. */
+  trashRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // closes an idle upstream connection first and never reuses one this server has just closed.
       keepAliveTimeoutMs: intVar(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72000, 1000, 3600000),
     },
+    trashRetentionDays: intVar(env, 'TRASH_RETENTION_DAYS', 30, 0, 36500),
   };
 }
 

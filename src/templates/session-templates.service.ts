@@ -97,6 +97,24 @@ export class SessionTemplatesService {
     await this.templates.softDelete(ctx, [id], deletionId);
   }
 
+  /**
+   * Brings back what remove() took (the template, its sections and planned activities), for the
+   * trash. 409 when it is not deleted or its name is taken; planned activities deleted since
+   * show `deleted: true`, as in any template.
+   */
+  async restore(ctx: RequestContext, id: string): Promise<{ template: SessionTemplateView; restored: Record<string, number> }> {
+    const template = isId(id) ? await this.templates.findById(ctx, id, true) : null;
+    if (!template) throw notFound('Session template');
+    if (!template.deletedAt || !template.deletionId) throw conflict('templateId', 'This session template is not deleted.');
+    await this.checkName(ctx, template.name);
+    const restored = {
+      sessionTemplates: await this.templates.restore(ctx, template.deletionId),
+      sessionTemplateSections: await this.sections.restore(ctx, template.deletionId),
+      sessionTemplateActivities: await this.planned.restore(ctx, template.deletionId),
+    };
+    return { template: await this.get(ctx, id), restored };
+  }
+
   /** Sessions made from the template, and their average active time per section (see templateStats). */
   async stats(ctx: RequestContext, id: string): Promise<TemplateStatsView> {
     await this.load(ctx, id);

@@ -82,6 +82,9 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
     activityId: ids.activity_definitions,
     position: 0,
   });
+  // A deleted row, so that the trash has a deletion of this root (its :deletionId).
+  ids.deletion = id();
+  await insert('SessionTemplate', { name: `Deleted template ${label}`, deletedAt: new Date('2026-01-05T00:00:00Z'), deletionId: ids.deletion });
   for (const entity of TENANT_ENTITIES) {
     const table = ds.getMetadata(entity).tableName;
     if (!ids[table] && table !== 'goals') throw new Error(`seedTenant does not cover ${table}`);

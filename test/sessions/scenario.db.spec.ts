@@ -1,12 +1,12 @@
 import { describeDb } from '../helpers/db';
-import { Api, direct, ok, sessionApi } from './helpers';
+import { Api, ok, sessionApi } from './helpers';
 
 /**
  * One day of use, through HTTP: a template, a session from it, timers with a pause, sets and
  * values, completion, the read back; then delete and restore, and the same read again.
- * The root is made over HTTP; the goals under it, the activities and the template are
- * inserted directly (their routes have suites of their own). The server's clock is moved by the test, never waited for, and by less
- * than an access token lives.
+ * Everything is made through the routes: the root, the goals under it, the activities with
+ * their metrics and splits, the template. The server's clock is moved by the test, never
+ * waited for, and by less than an access token lives.
  */
 describeDb('a day of practice, over HTTP', () => {
   let api: Api;
@@ -33,16 +33,28 @@ describeDb('a day of practice, over HTTP', () => {
     // 1. A tree, and activities with metrics and splits.
     const root = await api.newRoot('Musician and athlete');
     const at = (path: string) => api.at(root, path);
-    const d = direct(api, root);
-    const { stg } = await d.tree();
-    const scales = await d.activity('Scales', { metrics: ['bpm'], splits: ['Left', 'Right'] });
-    const bench = await d.activity('Bench press', { metrics: ['kg', 'reps'], hasSets: true });
+    const goal = async (parentId: string, type: string, name: string) => (await ok(api, 'POST', at('/goals'), { parentId, type, name })).id as string;
+    const ltg = await goal(root, 'LongTermGoal', 'Long');
+    const mtg = await goal(ltg, 'MidTermGoal', 'Mid');
+    const stg = await goal(mtg, 'ShortTermGoal', 'Short');
+    await goal(mtg, 'ShortTermGoal', 'Short 2');
+    const activity = async (body: Record<string, unknown>) => {
+      const made = await ok(api, 'POST', at('/activities'), body);
+      const byName = (list: { id: string; name: string }[]) => Object.fromEntries(list.map((x) => [x.name, x.id]));
+      return { id: made.id as string, metrics: byName(made.metrics), splits: byName(made.splits) };
+    };
+    const scales = await activity({ name: 'Scales', metrics: [{ name: 'bpm', unit: 'bpm' }], splits: [{ name: 'Left' }, { name: 'Right' }] });
+    const bench = await activity({ name: 'Bench press', hasSets: true, metrics: [{ name: 'kg', unit: 'kg' }, { name: 'reps', unit: 'reps' }] });
 
     // 2. A template, and a session from it.
-    const templateId = await d.template('Morning', [
-      { name: 'Warm-up', duration_minutes: 10, activities: [{ activity_id: scales.id }] },
-      { name: 'Strength', duration_minutes: 20, activities: [{ activity_id: bench.id }] },
-    ]);
+    const template = await ok(api, 'POST', at('/session-templates'), {
+      name: 'Morning',
+      sections: [
+        { name: 'Warm-up', durationMinutes: 10, activities: [{ activityId: scales.id }] },
+        { name: 'Strength', durationMinutes: 20, activities: [{ activityId: bench.id }] },
+      ],
+    });
+    const templateId = template.id;
     const session = await ok(api, 'POST', at('/sessions'), { parentGoalIds: [stg], templateId, immediateGoals: [{ name: 'Even tempo both hands' }] });
     const [scalesI, benchI] = session.instances.map((i: any) => i.id);
     expect(session.instances.map((i: any) => i.activityName)).toEqual(['Scales', 'Bench press']);

@@ -37,6 +37,7 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   linkId: 'practice_session_goals',
   targetId: 'goal_targets',
   sectionId: 'session_sections',
+  deletionId: 'deletion',
   // Not a route param: ids that sample bodies name.
   shortTermGoalId: 'shortTermGoal',
 };
@@ -92,6 +93,7 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'POST /api/roots/:rootId/sessions/:sessionId/duplicate': () => ({}),
   'POST /api/roots/:rootId/sessions/:sessionId/template': () => ({ name: 'Plan copied by B' }),
   'POST /api/roots/:rootId/sessions/:sessionId/restore': () => ({}),
+  'POST /api/roots/:rootId/trash/:deletionId/restore': () => ({}),
   'POST /api/roots/:rootId/sessions/:sessionId/activities': (ids) => ({ activityId: ids.activityId }),
   'PUT /api/roots/:rootId/sessions/:sessionId/activities/order': (ids) => ({ ids: [ids.instanceId] }),
   'PATCH /api/roots/:rootId/activity-instances/:instanceId': (ids) => ({ sectionId: ids.sectionId }),
@@ -122,6 +124,7 @@ const BODY_WITHOUT_IDS = new Set([
   'POST /api/roots/:rootId/sessions/:sessionId/duplicate',
   'POST /api/roots/:rootId/sessions/:sessionId/template',
   'POST /api/roots/:rootId/sessions/:sessionId/restore',
+  'POST /api/roots/:rootId/trash/:deletionId/restore',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/start',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/pause',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/resume',

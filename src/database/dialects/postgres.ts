@@ -10,6 +10,7 @@ export const postgresDialect: Dialect = {
   engine: 'postgres',
   migrations: postgresMigrations,
   serverVersion: 'SHOW server_version',
+  rlsBypassCheck: 'SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user',
   constraintOf: (code) => PG_CONSTRAINTS[code],
   connectionOptions: (url, pg) => ({
     type: 'postgres',

@@ -91,6 +91,12 @@ export interface Dialect {
    * which refuses an actor who is not an active admin; on SQLite the audit row alone.
    */
   adminBypass(note: AuditNote): Statement;
+  /**
+   * A query answering `bypass` (true when the connection's role is not held back by row-level
+   * security), for cross-tenant commands run without an admin (trash:purge); undefined where the
+   * engine has no row-level security.
+   */
+  readonly rlsBypassCheck?: string;
   readonly migrations: MigrationEngine;
   /** A query answering the engine's version as `server_version`. */
   readonly serverVersion: string;
