@@ -18,6 +18,8 @@ interface DayShape {
   weekdays: string[] | null;
   minTemplates: number | null;
   templateCount: number;
+  /** A Flask-era day placed by its number in the block (neither a date nor weekdays). */
+  dayNumber: number | null;
 }
 
 /** Days of a block: one date, or weekdays repeating across the block; each with its templates in order. */
@@ -31,7 +33,7 @@ export class DaysService {
   async create(ctx: RequestContext, programId: string, blockId: string, dto: CreateDayDto): Promise<DayView> {
     await this.store.program(ctx, programId);
     const block = await this.store.block(ctx, programId, blockId);
-    const shape = { date: dto.date ?? null, weekdays: dto.weekdays ?? null, minTemplates: dto.minTemplates ?? null, templateCount: dto.templates.length };
+    const shape = { date: dto.date ?? null, weekdays: dto.weekdays ?? null, minTemplates: dto.minTemplates ?? null, templateCount: dto.templates.length, dayNumber: null };
     checkShape(block, shape, { date: dto.date !== undefined, weekdays: dto.weekdays !== undefined });
     await this.checkTemplates(ctx, dto.templates);
     const day = await this.store.days.insert(ctx, {
@@ -53,6 +55,7 @@ export class DaysService {
       weekdays: dto.weekdays !== undefined ? dto.weekdays : day.weekdays ? day.weekdays.split(',') : null,
       minTemplates: dto.minTemplates !== undefined ? dto.minTemplates : day.minTemplates,
       templateCount: dto.templates?.length ?? current.length,
+      dayNumber: dto.date !== undefined || dto.weekdays !== undefined ? null : day.dayNumber,
     };
     checkShape(block, shape, { date: dto.date !== undefined, weekdays: dto.weekdays !== undefined });
     if (dto.templates) await this.checkTemplates(ctx, dto.templates);
@@ -134,7 +137,7 @@ export class DaysService {
 /** Either one date inside the block, or weekdays on a dated block; minTemplates no more than its templates. */
 function checkShape(block: ProgramBlock, s: DayShape, sent: { date: boolean; weekdays: boolean }): void {
   if (s.date && s.weekdays) throw invalid(sent.weekdays ? 'weekdays' : 'date', 'a day is either one date or weekdays that repeat, not both: send the other as null');
-  if (!s.date && !s.weekdays) throw invalid('date', 'a day needs a date, or weekdays that repeat across its block');
+  if (!s.date && !s.weekdays && s.dayNumber === null) throw invalid('date', 'a day needs a date, or weekdays that repeat across its block');
   if (s.date && block.startDate && block.endDate && (s.date < block.startDate || s.date > block.endDate)) {
     throw invalid('date', `date (${s.date}) must lie within the block (${block.startDate} to ${block.endDate})`);
   }
