@@ -181,6 +181,15 @@ describeDb('program blocks and days', () => {
       await refused('POST', `${days(later.id)}/${day.id}/copy`, {}, 404);
     });
 
+    it("answers templates' question of which programs use them: a template on a live day cannot be deleted", async () => {
+      const t = await ok(api, 'POST', p.at('/session-templates'), { name: 'Only here' });
+      const day = await ok(api, 'POST', days(), { date: '2026-03-20', templates: [{ templateId: t.id }] });
+      const res = await refused('DELETE', p.at(`/session-templates/${t.id}`), undefined, 409, 'templateId');
+      expect(res.message).toContain('"Plan"');
+      await ok(api, 'DELETE', `${days()}/${day.id}`);
+      expect((await api.req('DELETE', p.at(`/session-templates/${t.id}`))).statusCode).toBe(204);
+    });
+
     it('keeps a Flask-era numbered day valid, placed by its number in the block', async () => {
       const d = direct(api, p.root);
       const legacy = await d.insert('ProgramDay', { blockId: block.id, dayNumber: 3, name: 'Legacy' });
