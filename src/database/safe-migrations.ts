@@ -99,6 +99,9 @@ export async function guardedMigration(
     return result;
   } finally {
     await qr.release();
+    // The typeorm CLI exits as soon as this returns: a dry run's SQL (over 64 KiB) still queued
+    // for a pipe would be cut off. The empty write's callback runs once everything before it is out.
+    if (!options.log) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   }
 }
 
