@@ -15,6 +15,7 @@ import { ActivityDefinitions1767225600300 } from './1767225600300-ActivityDefini
 import { TemplateSections1767225600301 } from './1767225600301-TemplateSections';
 import { PracticeSessions1767225600400 } from './1767225600400-PracticeSessions';
 import { SessionSectionsFromData1767225600402 } from './1767225600402-SessionSectionsFromData';
+import { ProgramCalendar1767225600510 } from './1767225600510-ProgramCalendar';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -35,5 +36,6 @@ export const MIGRATIONS = [
   TemplateSections1767225600301,
   PracticeSessions1767225600400,
   SessionSectionsFromData1767225600402,
+  ProgramCalendar1767225600510,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

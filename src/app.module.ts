@@ -11,6 +11,7 @@ import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { loggerOptions } from './http/logging';
+import { ProgramsModule } from './programs/programs.module';
 import { TemplateUsageModule } from './programs/template-usage.module';
 import { PracticeRecordsModule } from './sessions/practice-records.module';
 import { TrashModule } from './trash/trash.module';
@@ -41,6 +42,7 @@ export class AppModule {
         TemplateUsageModule,
         SessionsModule,
         TrashModule,
+        ProgramsModule,
         AdminModule,
         ...extra,
       ],

@@ -15,6 +15,7 @@ import { TargetCondition } from '../goals/target-condition.entity';
 import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
 import { ProgramBlockGoal } from '../programs/program-block-goal.entity';
 import { ProgramBlock } from '../programs/program-block.entity';
+import { ProgramDaySession } from '../programs/program-day-session.entity';
 import { ProgramDay } from '../programs/program-day.entity';
 import { ProgramGoal } from '../programs/program-goal.entity';
 import { Program } from '../programs/program.entity';
@@ -47,6 +48,7 @@ export const TENANT_ENTITIES = [
   ProgramBlockGoal,
   ProgramDay,
   ScheduledSession,
+  ProgramDaySession,
   GoalLevel,
   GoalPause,
   GoalTarget,

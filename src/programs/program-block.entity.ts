@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { IdColumn } from '../database/columns';
+import { IdColumn, Version } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { Program } from './program.entity';
 
@@ -26,4 +26,7 @@ export class ProgramBlock extends TenantEntity {
 
   @Column({ name: 'color', type: 'varchar', length: 32, nullable: true })
   color: string | null;
+
+  @Version()
+  version: number;
 }

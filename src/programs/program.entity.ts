@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { BoolColumn, JsonColumn, TextColumn, TimestampColumn } from '../database/columns';
+import { BoolColumn, JsonColumn, TextColumn, TimestampColumn, Version } from '../database/columns';
 import { RootFk } from '../database/foreign-keys';
 
 @Entity('programs')
@@ -26,4 +26,7 @@ export class Program extends TenantEntity {
 
   @JsonColumn('weekly_schedule', { nullable: false })
   weeklySchedule: unknown;
+
+  @Version()
+  version: number;
 }

@@ -1,10 +1,11 @@
 import { Entity, Index } from 'typeorm';
 import { TenantEntity } from '../database/base.entity';
-import { BoolColumn, IdColumn, TextColumn } from '../database/columns';
+import { BoolColumn, IdColumn, IntColumn, TextColumn } from '../database/columns';
 import { RootFk, TenantFk } from '../database/foreign-keys';
 import { SessionTemplate } from '../templates/session-template.entity';
 import { ProgramDay } from './program-day.entity';
 
+/** One template of a program day (the Flask app's name for it): required or optional, in order. */
 @Entity('scheduled_sessions')
 @RootFk('scheduled_sessions')
 @TenantFk('scheduled_sessions', 'day_id', () => ProgramDay, 'CASCADE')
@@ -25,4 +26,11 @@ export class ScheduledSession extends TenantEntity {
   /** Free text in the Flask app; kept as text so that nothing is reinterpreted. */
   @TextColumn('completion_data')
   completionData: string | null;
+
+  /** An occurrence of the day is complete only once this template has a completed session. */
+  @BoolColumn('required', true)
+  required: boolean;
+
+  @IntColumn('sort_order', { nullable: false, default: 0 })
+  sortOrder: number;
 }

@@ -16,6 +16,6 @@ import { ValuesService } from './values.service';
   imports: [GoalsModule, TemplatesModule],
   controllers: [SessionsController, InstancesController],
   providers: [SessionReader, SessionLayout, SessionsService, SessionCompletionService, InstancesService, TimersService, ValuesService, TemplatePlans],
-  exports: [SessionCompletionService],
+  exports: [SessionCompletionService, SessionsService],
 })
 export class SessionsModule {}

@@ -9,7 +9,7 @@ import { insertRow, isPostgres, sql, testId } from './helpers';
 const TENANT_TABLES = [
   'activity_definitions', 'activity_groups', 'activity_instances', 'activity_sets', 'goal_activities', 'goal_activity_groups',
   'goal_levels', 'goal_pauses', 'goal_targets', 'goals', 'metric_definitions', 'metric_values', 'practice_session_goals',
-  'program_block_goals', 'program_blocks', 'program_days', 'program_goals', 'programs', 'scheduled_sessions', 'session_sections',
+  'program_block_goals', 'program_blocks', 'program_day_sessions', 'program_days', 'program_goals', 'programs', 'scheduled_sessions', 'session_sections',
   'session_template_activities', 'session_template_sections', 'session_templates', 'split_definitions', 'target_conditions',
 ];
 

@@ -66,6 +66,7 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
   ids.program_block_goals = await insert('ProgramBlockGoal', { blockId: ids.program_blocks, goalId: ids.shortTermGoal });
   ids.program_days = await insert('ProgramDay', { blockId: ids.program_blocks, dayNumber: 1 });
   ids.scheduled_sessions = await insert('ScheduledSession', { dayId: ids.program_days, sessionTemplateId: ids.session_templates });
+  ids.program_day_sessions = await insert('ProgramDaySession', { dayId: ids.program_days, sessionId: ids.session, date: '2026-01-02' });
   ids.goal_levels = await insert('GoalLevel', { type: 'LongTermGoal', displayName: `Long ${label}`, color: '#2563eb', icon: 'compass' });
   ids.goal_pauses = await insert('GoalPause', {
     goalId: ids.goals,

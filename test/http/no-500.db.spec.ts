@@ -64,7 +64,8 @@ describeDb('no input causes a 500', () => {
         { numRuns: 25, seed: 42 },
       );
     }
-  });
+    // 25 runs of every route of the app (over a hundred): minutes, not seconds, on a loaded machine.
+  }, 300_000);
 
   it('answers a malformed JSON body and an oversized body with 4xx in the shared shape', async () => {
     token = (await login(t.app, 'fuzz@example.com')).json().accessToken;

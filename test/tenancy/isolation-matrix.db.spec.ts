@@ -103,6 +103,16 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop': () => ({}),
   'PUT /api/roots/:rootId/activity-instances/:instanceId/sets': (ids) => ({ sets: [{ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }] }),
   'PUT /api/roots/:rootId/activity-instances/:instanceId/metrics': (ids) => ({ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }),
+  'POST /api/roots/:rootId/programs': (ids) => ({ name: 'Plan', startDate: '2027-01-01', endDate: '2027-01-31', goalIds: [ids.shortTermGoalId] }),
+  'PATCH /api/roots/:rootId/programs/:programId': (ids) => ({ goalIds: [ids.shortTermGoalId] }),
+  'POST /api/roots/:rootId/programs/:programId/restore': () => ({}),
+  'POST /api/roots/:rootId/programs/:programId/blocks': (ids) => ({ name: 'B', startDate: '2026-01-05', endDate: '2026-01-20', goalIds: [ids.shortTermGoalId] }),
+  'PATCH /api/roots/:rootId/programs/:programId/blocks/:blockId': (ids) => ({ goalIds: [ids.shortTermGoalId] }),
+  'POST /api/roots/:rootId/programs/:programId/blocks/:blockId/days': (ids) => ({ date: '2026-01-10', templates: [{ templateId: ids.templateId }] }),
+  'PATCH /api/roots/:rootId/programs/:programId/blocks/:blockId/days/:dayId': (ids) => ({ templates: [{ templateId: ids.templateId, required: false }] }),
+  'POST /api/roots/:rootId/programs/:programId/blocks/:blockId/days/:dayId/copy': (ids) => ({ toBlockId: ids.blockId }),
+  'POST /api/roots/:rootId/programs/:programId/days/:dayId/schedule': (ids) => ({ date: '2026-01-05', templateId: ids.templateId, parentGoalIds: [ids.shortTermGoalId] }),
+  'POST /api/roots/:rootId/programs/:programId/days/:dayId/unschedule': () => ({ date: '2026-01-05' }),
 };
 
 /** Write routes whose bodies name no id, each a deliberate decision: nothing to try in the body. */
@@ -129,6 +139,8 @@ const BODY_WITHOUT_IDS = new Set([
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/pause',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/resume',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop',
+  'POST /api/roots/:rootId/programs/:programId/restore',
+  'POST /api/roots/:rootId/programs/:programId/days/:dayId/unschedule',
 ]);
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
