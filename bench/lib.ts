@@ -21,10 +21,10 @@ export function benchOptions(): Options {
  * Forks `script` again as a server child (BENCH_CHILD=mode), so that the load generator in this
  * process shares neither server's event loop; resolves with the child's first message.
  */
-export function startChild<M extends object>(script: string, mode: string, env: NodeJS.ProcessEnv = {}): Promise<M & { child: ChildProcess }> {
+export function startChild<M extends object>(script: string, mode: string, env: NodeJS.ProcessEnv = {}, execArgv: string[] = []): Promise<M & { child: ChildProcess }> {
   const child = fork(script, [], {
     env: { ...process.env, ...env, BENCH_CHILD: mode },
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...execArgv],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -118,4 +118,26 @@ export function report(results: Map<Target, Round[]>, costOf: string): void {
     const cb = median(b[1].map((r) => r.cpuPerRequest!));
     console.log(`${costOf} costs ${((1 - cb / ca) * 100).toFixed(1)}% of the server's CPU per request (median ${ca.toFixed(0)} against ${cb.toFixed(0)} µs)`);
   }
+}
+
+export interface LoadResult extends Round {
+  p50: number;
+  p99: number;
+}
+
+/**
+ * One round of autocannon over a list of requests (each connection cycles through them, so
+ * the load spreads over many roots and users), with the server child's CPU time per request.
+ */
+export async function load(url: string, requests: object[], seconds: number, connections: number, child?: ChildProcess): Promise<LoadResult> {
+  const before = child ? await cpuOf(child) : undefined;
+  const result = await autocannon({ url, requests, duration: seconds, connections });
+  const after = child ? await cpuOf(child) : undefined;
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url} ${JSON.stringify(requests[0]).slice(0, 100)}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuPerRequest: before === undefined || after === undefined ? undefined : (after - before) / result.requests.total,
+  };
 }
