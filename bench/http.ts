@@ -10,9 +10,12 @@
  *   npm run bench:data -- --scale M && npm run bench -- --scale M
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/fg_bench_m npm run bench -- --scale M     # PostgreSQL (no raw baseline)
  * Env: BENCH_SECONDS per round (default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32),
- * BENCH_ROOTS (clients' roots, default 32), BENCH_PROFILE=<dir> (the API child runs under --cpu-prof).
+ * BENCH_ROOTS (clients' roots, default 32), BENCH_PROFILE=<dir> (the API child runs under --cpu-prof),
+ * BENCH_STATS (SQLite): `none` (the default: the file has no planner statistics, as the API leaves it) or
+ * `optimize` (what `PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002` at connection open would give).
  */
 import 'reflect-metadata';
+import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcess } from 'node:child_process';
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
   const roots = manifest.roots.slice(manifest.roots.length > 10 ? 10 : 0).slice(0, ROOTS);
   const series = manifest.series!;
   const env = { BENCH_DB: manifest.database };
+  if (engine === 'sqlite') console.log(`planner statistics: ${plannerStats(manifest.database, process.env.BENCH_STATS ?? 'none')}`);
   const profile = process.env.BENCH_PROFILE;
   const ours = await startChild<{ url: string }>(__filename, 'ours', env, profile ? [`--cpu-prof`, `--cpu-prof-dir=${profile}`] : []);
   const raw = engine === 'sqlite' ? await startChild<{ url: string }>(path.join(__dirname, 'raw-server.ts'), 'raw', env) : undefined;
@@ -143,6 +147,26 @@ async function main(): Promise<void> {
   }
 }
 
+/** Sets the SQLite file's planner statistics as asked, before the servers open it. */
+function plannerStats(file: string, mode: string): string {
+  const db = new Database(file);
+  try {
+    const has = () => !!db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'`).get();
+    if (mode === 'none') {
+      if (has()) db.exec('DROP TABLE sqlite_stat1');
+      return 'none (sqlite_stat1 absent)';
+    }
+    if (mode !== 'optimize') throw new Error(`BENCH_STATS must be none or optimize, not ${mode}`);
+    const t = performance.now();
+    db.pragma('analysis_limit = 400');
+    db.pragma('optimize = 0x10002');
+    const rows = has() ? (db.prepare('SELECT count(*) AS n FROM sqlite_stat1').get() as { n: number }).n : 0;
+    return `PRAGMA optimize = 0x10002 with analysis_limit 400: ${(performance.now() - t).toFixed(0)} ms, ${rows} rows in sqlite_stat1`;
+  } finally {
+    db.close();
+  }
+}
+
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function printResults(results: Map<string, LoadResult[]>, measures: Measure[], withRaw: boolean): void {
@@ -150,7 +174,8 @@ function printResults(results: Map<string, LoadResult[]>, measures: Measure[], w
   for (const [key, rs] of results) {
     console.log(
       `${key.padEnd(38)} ${medianOf(key, (r) => r.perSecond).toFixed(0).padStart(6)} req/s (${rs.map((r) => r.perSecond.toFixed(0)).join(', ')})` +
-        `  p50 ${medianOf(key, (r) => r.p50)} ms  p99 ${medianOf(key, (r) => r.p99)} ms  CPU ${medianOf(key, (r) => r.cpuPerRequest ?? NaN).toFixed(0)} µs/req`,
+        `  p50 ${medianOf(key, (r) => r.p50)} ms  p99 ${medianOf(key, (r) => r.p99)} ms  CPU ${medianOf(key, (r) => r.cpuPerRequest ?? NaN).toFixed(0)} µs/req` +
+        (rs.some((r) => r.errors) ? `  errors/timeouts ${rs.map((r) => r.errors).join(', ')}` : ''),
     );
   }
   const rps = (key: string) => medianOf(key, (r) => r.perSecond);

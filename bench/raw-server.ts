@@ -36,7 +36,7 @@ function serve(): void {
      FROM users u WHERE u.id = ? AND u.deleted_at IS NULL`,
   );
 
-  /** The token, the account and the root: undefined after answering 401 or 404. */
+  /** The token, the account and the root: false after answering 401 or 404. */
   const admit = (request: FastifyRequest, reply: FastifyReply, rootId: string): boolean => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     let claims = token ? verified.get(token) : undefined;
@@ -48,10 +48,14 @@ function serve(): void {
         claims = undefined;
       }
     }
-    if (!claims || claims.exp * 1000 < Date.now()) return void reply.code(401).send({ statusCode: 401, message: 'Unauthorized' }) ?? false;
+    const refuse = (status: number, message: string) => {
+      reply.code(status).send({ statusCode: status, message });
+      return false;
+    };
+    if (!claims || claims.exp * 1000 < Date.now()) return refuse(401, 'Unauthorized');
     const user = admission.get(rootId, claims.sub) as Row | undefined;
-    if (!user || !user.is_active || user.token_version !== claims.ver) return void reply.code(401).send({ statusCode: 401, message: 'Unauthorized' }) ?? false;
-    if (!user.owned) return void reply.code(404).send({ statusCode: 404, message: 'Not found' }) ?? false;
+    if (!user || !user.is_active || user.token_version !== claims.ver) return refuse(401, 'Unauthorized');
+    if (!user.owned) return refuse(404, 'Not found');
     return true;
   };
 
