@@ -108,7 +108,8 @@ async function openPg(url: string): Promise<Sink> {
       const byShape = new Map<string, Row[]>();
       for (const r of rows) {
         const k = Object.keys(r).join(',');
-        byShape.set(k, [...(byShape.get(k) ?? []), r]);
+        if (!byShape.has(k)) byShape.set(k, []);
+        byShape.get(k)!.push(r);
       }
       for (const [shape, list] of byShape) {
         const columns = shape.split(',');
