@@ -24,7 +24,7 @@ export function benchOptions(): Options {
 export function startChild<M extends object>(script: string, mode: string, env: NodeJS.ProcessEnv = {}, execArgv: string[] = []): Promise<M & { child: ChildProcess }> {
   const child = fork(script, [], {
     env: { ...process.env, ...env, BENCH_CHILD: mode },
-    execArgv: [...process.execArgv, ...execArgv],
+    execArgv: [...execArgv, ...process.execArgv],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
