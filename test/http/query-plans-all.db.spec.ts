@@ -4,14 +4,16 @@ import { routesOf } from '../../src/app.factory';
 import { TENANT_ENTITIES } from '../../src/database/entities';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { signUp } from '../auth/helpers';
-import { createTestApp, TestApp } from '../helpers/db';
+import { createTestApp, describeDb, ENGINE, TestApp } from '../helpers/db';
 import { SeededIds, seedTenant } from '../helpers/seed';
 
 /**
  * Every read route of the router (read at test time, so a new route is covered the day it is
  * added), called by the owner of a root seeded with a row in every tenant table, plus the hot
  * write: each statement they run is captured from TypeORM's logger and read back with SQLite's
- * EXPLAIN QUERY PLAN. No tenant table is scanned, and each is searched through an index that
+ * EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN with sequential scans disabled (on tables this
+ * small the planner would rightly prefer them; with them off, a Seq Scan left means that no
+ * index could serve). No tenant table is scanned, and each is searched through an index that
  * begins with root_id, the id or a foreign-key column. A second seeded root makes a query that
  * lost its root read rows it must not. (The per-feature query-plan specs cover the write flows.)
  */
@@ -35,7 +37,7 @@ interface Captured {
   params: unknown[];
 }
 
-describe('query plans of every read route, and the hot write (SQLite)', () => {
+describeDb(`query plans of every read route, and the hot write (${ENGINE})`, () => {
   let t: TestApp;
   let ds: DataSource;
   let token: string;
@@ -58,8 +60,9 @@ describe('query plans of every read route, and the hot write (SQLite)', () => {
     }
     ids = { rootId: seeded!.root };
     for (const [param, table] of Object.entries(PARAM_IDS)) ids[param] = seeded![table];
-    const reader = (t.app.get(UnitOfWork) as unknown as { reader?: DataSource }).reader;
-    for (const source of [ds, ...(reader ? [reader] : [])] as unknown as { logger: object }[]) {
+    // The app's own data sources (on PostgreSQL it connects as the app role, not as ds's owner).
+    const unit = t.app.get(UnitOfWork) as unknown as { dataSource: DataSource; reader?: DataSource };
+    for (const source of [unit.dataSource, ...(unit.reader ? [unit.reader] : [])] as unknown as { logger: object }[]) {
       const original = source.logger;
       source.logger = new Proxy(original, {
         get: (target, key) => (key === 'logQuery' ? (sql: string, params: unknown[] = []) => captured.push({ route: current, sql, params }) : Reflect.get(target, key)),
@@ -101,30 +104,94 @@ describe('query plans of every read route, and the hot write (SQLite)', () => {
     expect(statements.length).toBeGreaterThan(100);
     const problems = new Set<string>();
     const seen = new Set<string>();
-    const firstColumns = new Map<string, string>();
-    const keyColumns = new Map<string, Set<string>>();
+    const explain = ENGINE === 'postgres' ? await pgPlans() : sqlitePlans();
     for (const { route, sql, params } of statements) {
-      const aliases = new Map(tablesOf(sql).map((x) => [x.alias, x.table]));
-      const plan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
-      for (const { detail } of plan) {
-        const m = /^(SCAN|SEARCH) (\S+)(?: EXISTS)?(?: USING (?:COVERING )?INDEX (\S+)| USING (INTEGER )?PRIMARY KEY)?/.exec(detail);
-        if (!m) continue;
-        const table = aliases.get(m[2]) ?? m[2];
-        if (!tenantTables.has(table)) continue;
-        seen.add(table);
-        if (m[3] && !firstColumns.has(m[3])) firstColumns.set(m[3], ((await ds.query(`PRAGMA index_info("${m[3]}")`)) as { name: string }[])[0]?.name ?? '');
-        if (!keyColumns.has(table)) keyColumns.set(table, new Set(((await ds.query(`PRAGMA foreign_key_list("${table}")`)) as { from: string }[]).map((f) => f.from)));
-        const first = m[3] ? firstColumns.get(m[3])! : 'rowid';
-        const allowed = first === 'root_id' || first === 'id' || keyColumns.get(table)!.has(first);
-        if (m[1] === 'SCAN' || !allowed) problems.add(`${route}: ${detail} (first column ${first}) in: ${sql.replace(/\s+/g, ' ').slice(0, 240)}`);
+      for (const scan of await explain.plan(sql, params)) {
+        if (!tenantTables.has(scan.table)) continue;
+        seen.add(scan.table);
+        const first = scan.index ? await explain.firstColumn(scan.index) : 'rowid';
+        const allowed = first === 'root_id' || first === 'id' || (await explain.keyColumns(scan.table)).has(first);
+        if (scan.scan || !allowed) problems.add(`${route}: ${scan.detail} (first column ${first}) in: ${sql.replace(/\s+/g, ' ').slice(0, 240)}`);
       }
     }
+    await explain.done();
     expect([...problems]).toEqual([]);
     // The reading of plans catches what it must: a filter on an unindexed column scans.
-    const scan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN SELECT * FROM "activity_instances" "i" WHERE i.notes = ?`, ['x']);
-    expect(scan.map((r) => r.detail)).toEqual([expect.stringMatching(/^SCAN i\b/)]);
+    const canary = ENGINE === 'postgres' ? await pgPlans() : sqlitePlans();
+    const scan = await canary.plan(`SELECT * FROM "activity_instances" "i" WHERE i.notes = ${ENGINE === 'postgres' ? '$1' : '?'}`, ['x']);
+    await canary.done();
+    expect(scan).toEqual([expect.objectContaining({ table: 'activity_instances', scan: true })]);
     expect([...seen].sort()).toEqual(expect.arrayContaining(['activity_definitions', 'activity_instances', 'goals', 'metric_definitions', 'metric_values', 'session_sections']));
   });
+
+  interface Scan {
+    table: string;
+    index?: string;
+    scan: boolean;
+    detail: string;
+  }
+  interface PlanReader {
+    plan(sql: string, params: unknown[]): Promise<Scan[]>;
+    firstColumn(index: string): Promise<string>;
+    keyColumns(table: string): Promise<Set<string>>;
+    done(): Promise<void>;
+  }
+
+  function sqlitePlans(): PlanReader {
+    return {
+      async plan(sql, params) {
+        const aliases = new Map(tablesOf(sql).map((x) => [x.alias, x.table]));
+        const out: Scan[] = [];
+        for (const { detail } of (await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params)) as { detail: string }[]) {
+          const m = /^(SCAN|SEARCH) (\S+)(?: EXISTS)?(?: USING (?:COVERING )?INDEX (\S+)| USING (INTEGER )?PRIMARY KEY)?/.exec(detail);
+          if (m) out.push({ table: aliases.get(m[2]) ?? m[2], index: m[3], scan: m[1] === 'SCAN', detail });
+        }
+        return out;
+      },
+      firstColumn: async (index) => ((await ds.query(`PRAGMA index_info("${index}")`)) as { name: string }[])[0]?.name ?? '',
+      keyColumns: async (table) => new Set(((await ds.query(`PRAGMA foreign_key_list("${table}")`)) as { from: string }[]).map((f) => f.from)),
+      done: async () => undefined,
+    };
+  }
+
+  /** As the owner, on one connection with sequential scans off. */
+  async function pgPlans(): Promise<PlanReader> {
+    const qr = ds.createQueryRunner();
+    await qr.connect();
+    await qr.query('SET enable_seqscan = off');
+    return {
+      async plan(sql, params) {
+        const out: Scan[] = [];
+        for (const row of (await qr.query(`EXPLAIN ${sql}`, params)) as Record<string, string>[]) {
+          const detail = row['QUERY PLAN'];
+          const bitmap = /Bitmap Index Scan on (\S+)/.exec(detail);
+          if (bitmap) {
+            const [{ table }] = await qr.query(`SELECT i.indrelid::regclass::text AS table FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [bitmap[1]]);
+            out.push({ table: table.replace(/"/g, ''), index: bitmap[1], scan: false, detail: detail.trim() });
+            continue;
+          }
+          const m = /(Seq Scan|Index Scan|Index Only Scan)(?: Backward)?(?: using (\S+))? on (\S+)/.exec(detail);
+          if (m) out.push({ table: m[3].replace(/"/g, ''), index: m[2], scan: m[1] === 'Seq Scan', detail: detail.trim() });
+        }
+        return out;
+      },
+      async firstColumn(index) {
+        const rows = await qr.query(
+          `SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE c.relname = $1`,
+          [index],
+        );
+        return rows[0]?.attname ?? '';
+      },
+      async keyColumns(table) {
+        const rows = await qr.query(
+          `SELECT a.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey) WHERE k.contype = 'f' AND k.conrelid = $1::regclass`,
+          [table],
+        );
+        return new Set(rows.map((r: { attname: string }) => r.attname));
+      },
+      done: () => qr.release(),
+    };
+  }
 
   function tablesOf(sql: string): { table: string; alias: string }[] {
     const out: { table: string; alias: string }[] = [];
