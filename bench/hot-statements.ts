@@ -4,7 +4,8 @@
  * alone on a read-only connection to the same file (best of 3) and prints the plan of those
  * over 2 ms.
  *
- *   npx ts-node --transpile-only bench/hot-statements.ts [/tmp/fg-bench-M.db.json] [read|list|write]
+ *   npx ts-node --transpile-only bench/hot-statements.ts [/tmp/fg-bench-M.db.json] [read|list|write] [series]
+ * (`series`: on the heavy series root instead of a regular one)
  */
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
@@ -16,7 +17,7 @@ import { UnitOfWork } from '../src/database/unit-of-work';
 import type { Manifest } from './data';
 
 async function main(): Promise<void> {
-  const [manifestFile = '/tmp/fg-bench-M.db.json', which = 'read'] = process.argv.slice(2);
+  const [manifestFile = '/tmp/fg-bench-M.db.json', which = 'read', where] = process.argv.slice(2);
   const m: Manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: m.database });
   const ds = createDataSource(config);
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const app = await createApp({ config, dataSource: ds });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const r = m.roots[Math.min(11, m.roots.length - 1)];
+  const r = where === 'series' ? m.series! : m.roots[Math.min(11, m.roots.length - 1)];
   const token = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: r.email, password: m.password } })).json().accessToken;
   const captured: { sql: string; params: unknown[] }[] = [];
   const reader = (app.get(UnitOfWork) as unknown as { reader?: unknown }).reader;
