@@ -46,7 +46,8 @@ async function serveOurs(): Promise<void> {
   const app = await createApp({ config, dataSource });
   await app.listen({ port: 0, host: '127.0.0.1' });
   serveCpuUsage();
-  process.send!({ url: await app.getUrl() });
+  const synchronous = pg ? undefined : ((await dataSource.query('PRAGMA synchronous')) as { synchronous: number }[])[0].synchronous;
+  process.send!({ url: await app.getUrl(), synchronous });
   process.on('message', async (m) => {
     if (m !== 'stop') return;
     await app.close();
@@ -76,8 +77,9 @@ async function main(): Promise<void> {
   const env = { BENCH_DB: manifest.database };
   if (engine === 'sqlite') console.log(`planner statistics: ${plannerStats(manifest.database, process.env.BENCH_STATS ?? 'none')}`);
   const profile = process.env.BENCH_PROFILE;
-  const ours = await startChild<{ url: string }>(__filename, 'ours', env, profile ? [`--cpu-prof`, `--cpu-prof-dir=${profile}`] : []);
-  const raw = engine === 'sqlite' ? await startChild<{ url: string }>(path.join(__dirname, 'raw-server.ts'), 'raw', env) : undefined;
+  const ours = await startChild<{ url: string; synchronous?: number }>(__filename, 'ours', env, profile ? [`--cpu-prof`, `--cpu-prof-dir=${profile}`] : []);
+  const raw = engine === 'sqlite' ? await startChild<{ url: string; synchronous: number }>(path.join(__dirname, 'raw-server.ts'), 'raw', env) : undefined;
+  if (raw) console.log(`synchronous (0 off, 1 NORMAL, 2 FULL): ours ${ours.synchronous}, raw ${raw.synchronous}; ours at ${ours.url}, raw at ${raw.url}`);
   const children: ChildProcess[] = [ours.child, ...(raw ? [raw.child] : [])];
   try {
     const tokens = new Map<string, string>();

@@ -135,7 +135,7 @@ export async function load(url: string, requests: object[], seconds: number, con
   const before = child ? await cpuOf(child) : undefined;
   const result = await autocannon({ url, requests, duration: seconds, connections, timeout: 30 });
   const after = child ? await cpuOf(child) : undefined;
-  if (result.non2xx > 0) throw new Error(`${url} ${JSON.stringify(requests[0]).slice(0, 100)}: ${result.non2xx} non-2xx`);
+  if (result.non2xx > 0) throw new Error(`${url} ${JSON.stringify(requests[0]).slice(0, 100)}: ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodeStats)}`);
   return {
     errors: result.errors + result.timeouts,
     perSecond: result.requests.average,

@@ -24,8 +24,10 @@ function serve(): void {
   const config = loadConfig({ APP_ENV: 'test', DATABASE_PATH: file, LOG_LEVEL: 'silent' });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // As the API's connection: better-sqlite3 leaves SQLite's default, FULL (at least NORMAL).
-  db.pragma('synchronous = FULL');
+  // As the API's connection: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a
+  // connection that opens a file already in WAL runs at NORMAL (the API's does; the issue asks for
+  // at least NORMAL). Asked, not assumed: the harness prints both.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const verifier = createVerifier({ key: config.jwt.secret, algorithms: ['HS256'], allowedIss: config.jwt.issuer, allowedAud: config.jwt.audience, cache: false });
@@ -138,7 +140,7 @@ function serve(): void {
 
   app.listen({ port: 0, host: '127.0.0.1' }).then((address) => {
     serveCpuUsage();
-    process.send!({ url: address });
+    process.send!({ url: address, synchronous: db.pragma('synchronous', { simple: true }) });
     process.on('message', async (m) => {
       if (m !== 'stop') return;
       await app.close();
