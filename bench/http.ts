@@ -40,7 +40,7 @@ async function serveOurs(): Promise<void> {
     url = new URL(pg);
     url.username = 'fractal_app';
   }
-  const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', ...(url ? { DATABASE_URL: url.toString() } : { DATABASE_PATH: process.env.BENCH_DB }) });
+  const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', ...(url ? { DATABASE_URL: url.toString() } : { DATABASE_PATH: process.env.BENCH_DB }) });
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   const app = await createApp({ config, dataSource });
@@ -180,7 +180,7 @@ function printResults(results: Map<string, LoadResult[]>, measures: Measure[], w
     console.log(
       `${key.padEnd(38)} ${medianOf(key, (r) => r.perSecond).toFixed(0).padStart(6)} req/s (${rs.map((r) => r.perSecond.toFixed(0)).join(', ')})` +
         `  p50 ${medianOf(key, (r) => r.p50)} ms  p99 ${medianOf(key, (r) => r.p99)} ms  CPU ${medianOf(key, (r) => r.cpuPerRequest ?? NaN).toFixed(0)} µs/req` +
-        (rs.some((r) => r.errors) ? `  errors/timeouts ${rs.map((r) => r.errors).join(', ')}` : ''),
+        (rs.some((r) => r.errors) ? `  5xx/errors/timeouts per round ${rs.map((r) => r.errors).join(', ')}` : ''),
     );
   }
   const rps = (key: string) => medianOf(key, (r) => r.perSecond);

@@ -27,7 +27,7 @@ function serve(): void {
   // As the API's connection: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a
   // connection that opens a file already in WAL runs at NORMAL (the API's does; the issue asks for
   // at least NORMAL). Asked, not assumed: the harness prints both.
-  db.pragma('synchronous = NORMAL');
+  db.pragma(`synchronous = ${process.env.BENCH_RAW_SYNCHRONOUS ?? 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const verifier = createVerifier({ key: config.jwt.secret, algorithms: ['HS256'], allowedIss: config.jwt.issuer, allowedAud: config.jwt.audience, cache: false });
