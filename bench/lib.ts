@@ -22,12 +22,17 @@ export function benchOptions(): Options {
  * Forks `script` again as a server child (BENCH_CHILD=mode), so that the load generator in this
  * process shares neither server's event loop; resolves with the child's first message.
  */
-export function startChild<M extends object>(script: string, mode: string, env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<M & { child: ChildProcess }> {
+export function startChild<M extends object>(
+  script: string,
+  mode: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { cwd?: string; execArgv?: string[] } = {},
+): Promise<M & { child: ChildProcess }> {
   const child = fork(script, [], {
-    cwd,
+    cwd: options.cwd,
     env: { ...process.env, ...env, BENCH_CHILD: mode },
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: [...(options.execArgv ?? []), ...process.execArgv],
+    stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('message', (m: M) => resolve({ child, ...m }));
@@ -115,4 +120,31 @@ export function report(results: Map<Target, Round[]>, costOf: string): void {
     const cb = median(b[1].map((r) => r.cpuPerRequest!));
     console.log(`${costOf} costs ${((1 - cb / ca) * 100).toFixed(1)}% of the server's CPU per request (median ${ca.toFixed(0)} against ${cb.toFixed(0)} µs)`);
   }
+}
+
+export interface LoadResult extends Round {
+  /** Requests that failed, timed out (30 s) or answered 5xx. */
+  errors: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * One round of autocannon over a list of requests (each connection cycles through them, so
+ * the load spreads over many roots and users), with the server child's CPU time per request.
+ */
+export async function load(url: string, requests: object[], seconds: number, connections: number, child?: ChildProcess): Promise<LoadResult> {
+  const before = child ? cpuOf(child) : undefined;
+  const result = await autocannon({ url, requests, duration: seconds, connections, timeout: 30 });
+  const after = child ? cpuOf(child) : undefined;
+  // A 4xx is the harness's mistake; a 5xx is the server's answer under this load, counted and shown.
+  const codes = Object.keys(result.statusCodeStats ?? {}).map(Number);
+  if (codes.some((c) => c >= 400 && c < 500)) throw new Error(`${url} ${JSON.stringify(requests[0]).slice(0, 100)}: ${JSON.stringify(result.statusCodeStats)}`);
+  return {
+    errors: result.errors + result.timeouts + result.non2xx,
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuPerRequest: before === undefined || after === undefined ? undefined : (after - before) / result.requests.total,
+  };
 }

@@ -18,7 +18,7 @@ async function servers(dir: string, label: string): Promise<Target[]> {
   const script = path.join(dir, 'bench/tenancy-guard.ts');
   const out: Target[] = [];
   for (const mode of ['guarded', 'unguarded']) {
-    const s = await startChild<Served>(script, mode, {}, dir);
+    const s = await startChild<Served>(script, mode, {}, { cwd: dir });
     out.push({ label: `${label} ${mode}`, url: s.url, token: s.token, child: s.child });
   }
   return out;
