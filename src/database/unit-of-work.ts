@@ -47,12 +47,12 @@ export class UnitOfWork implements OnModuleInit, OnApplicationShutdown {
     const opened = async (m: EntityManager) => fn(m, await this.dialect.prepared(m, opening));
     if (!this.dialect.oneConnection) return this.dataSource.transaction(opened);
     if (kind === 'read' && this.reader) return opened(this.reader.manager);
-    return this.queued(() => this.dataSource.transaction(opened));
+    return this.queuedTransaction(opened);
   }
 
   /** A unit outside a request (tools, tests): one transaction, queued or scoped as the engine needs. */
   run<R>(scope: SessionScope, fn: (manager: EntityManager) => Promise<R>): Promise<R> {
-    if (this.dialect.oneConnection) return this.queued(() => this.dataSource.transaction(fn));
+    if (this.dialect.oneConnection) return this.queuedTransaction(fn);
     const opening = this.dialect.scope(scope.userId ?? '', scope.rootId ?? '')!;
     return this.request('write', opening, (m) => fn(m));
   }
@@ -63,13 +63,24 @@ export class UnitOfWork implements OnModuleInit, OnApplicationShutdown {
    * inside, and roll back with, a request's open transaction; with a pool each statement runs as it is.
    */
   write<R>(fn: (manager: EntityManager) => Promise<R>): Promise<R> {
-    return this.dialect.oneConnection ? this.queued(() => this.dataSource.transaction(fn)) : fn(this.dataSource.manager);
+    return this.dialect.oneConnection ? this.queuedTransaction(fn) : fn(this.dataSource.manager);
   }
 
   /** Reads of the public account routes: committed data only. */
   read<R>(fn: (manager: EntityManager) => Promise<R>): Promise<R> {
     if (!this.dialect.oneConnection) return fn(this.dataSource.manager);
     return this.reader ? fn(this.reader.manager) : this.queued(() => fn(this.dataSource.manager));
+  }
+
+  /** A transaction on the one connection, in the queue, holding the write lock from its start. */
+  private queuedTransaction<R>(fn: (manager: EntityManager) => Promise<R>): Promise<R> {
+    const lock = this.dialect.writeLock;
+    return this.queued(() =>
+      this.dataSource.transaction(async (m) => {
+        if (lock) await this.dialect.prepared(m, lock);
+        return fn(m);
+      }),
+    );
   }
 
   private queued<R>(work: () => Promise<R>): Promise<R> {

@@ -108,6 +108,27 @@ describeDb('unit of work', () => {
     expect(again.map((r) => r.name).sort()).toEqual(first.map((r) => r.name).sort());
   });
 
+  itSqlite('SQLite: a writing unit holds the write lock from its start, so that another process cannot commit between its read and its write', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const outside = new Database(t.db.location, { timeout: 0 });
+    try {
+      let blocked: string | undefined;
+      await t.app.get(UnitOfWork).run({}, async (manager) => {
+        await manager.query(`SELECT count(*) AS n FROM users`);
+        try {
+          outside.prepare(`UPDATE users SET display_name = 'outside' WHERE 1 = 0`).run();
+        } catch (err) {
+          blocked = (err as { code?: string }).code;
+        }
+        // Without the lock the outside commit lands, and this write fails with SQLITE_BUSY_SNAPSHOT.
+        await manager.query(`UPDATE users SET display_name = display_name WHERE 1 = 0`);
+      });
+      expect(blocked).toBe('SQLITE_BUSY');
+    } finally {
+      outside.close();
+    }
+  });
+
   itSqlite('SQLite: prepares the opening statement once per connection', async () => {
     const { accessToken } = await signUp(t.app, 'prepared@example.com');
     const connection = sqliteConnection(t.app.get(DataSource));

@@ -11,7 +11,10 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 
 interface SqliteStatement {
+  /** Whether the statement returns rows (a SELECT); a write is run instead. */
+  readonly reader: boolean;
   all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
@@ -36,6 +39,10 @@ export function runPreparedSqlite(dataSource: DataSource, sql: string, params: u
   if (!cache) sqliteStatements.set(connection, (cache = new Map()));
   let statement = cache.get(sql);
   if (!statement) cache.set(sql, (statement = connection.prepare(sql)));
+  if (!statement.reader) {
+    statement.run(...params);
+    return [];
+  }
   return statement.all(...params);
 }
 

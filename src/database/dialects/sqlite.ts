@@ -47,6 +47,12 @@ export const sqliteDialect: Dialect = {
     },
   }),
   oneConnection: true,
+  // TypeORM opens a deferred transaction (BEGIN). One that reads first and then writes fails at
+  // once with SQLITE_BUSY_SNAPSHOT when another process (a command such as user:set-password or
+  // trash:purge) committed in between: busy_timeout cannot help, since the read snapshot is
+  // stale. A write as the first statement takes the write lock at the start, waiting through
+  // busy_timeout like BEGIN IMMEDIATE; this one changes no row.
+  writeLock: { sql: 'UPDATE users SET id = id WHERE 0', params: [] },
   prepared: async (manager, { sql, params }) => runPreparedSqlite(manager.connection, sql, params),
   openReader,
   timestampType: 'datetime',

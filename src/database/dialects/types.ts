@@ -50,6 +50,11 @@ export interface Dialect {
   /** The engine gives TypeORM one connection (SQLite): units of work must be queued on it. */
   readonly oneConnection: boolean;
   /**
+   * The first statement of a writing transaction where the engine must take the write lock up
+   * front (SQLite); undefined where row locks do the work (PostgreSQL).
+   */
+  readonly writeLock?: Statement;
+  /**
    * Runs a fixed statement (an opening statement: it runs in every unit of work) prepared
    * once per connection, in the manager's connection and transaction.
    */
