@@ -179,6 +179,16 @@ export class TargetsService {
     return (await this.evaluateGoals(ctx, [...goals], { sessionId }, tree)).view();
   }
 
+  /**
+   * After an instance's values or sets changed: only targets can change (completions through
+   * children do not depend on values), so a root without live targets answers at once, without
+   * reading its tree: the hot write of most roots.
+   */
+  async evaluateForValues(ctx: RequestContext, sessionId: string) {
+    if ((await this.targets.count(ctx)) === 0) return new Changes().view();
+    return this.evaluateForSession(ctx, sessionId);
+  }
+
   /** After the tree's shape or its practice changed: the targets of these goals re-evaluated, then the cascades. */
   async reevaluate(ctx: RequestContext, goalIds: (string | null)[]): Promise<Changes> {
     return this.evaluateGoals(ctx, [...new Set(goalIds.filter((id): id is string => id !== null))], {});

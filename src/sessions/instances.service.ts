@@ -92,7 +92,7 @@ export class InstancesService {
     await softDeleteAll(this.data.repo(ActivitySet), ctx, sets.map((s) => s.id), deletionId);
     await this.instances.softDelete(ctx, [instance.id], deletionId);
     await this.layout.touch(ctx, session);
-    if (values.length) await this.completion.evaluateGoalTargets(ctx, instance.practiceSessionId);
+    if (values.length) await this.completion.evaluateValueChange(ctx, instance.practiceSessionId);
   }
 
   /** Manual times: both, in order, on a timer that is not running; both null clear them. */

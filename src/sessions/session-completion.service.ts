@@ -49,6 +49,11 @@ export class SessionCompletionService {
     return this.targets.evaluateForSession(ctx, sessionId);
   }
 
+  /** The same after an instance's values or sets changed, where only targets can change. */
+  evaluateValueChange(ctx: RequestContext, sessionId: string): Promise<GoalChangesView> {
+    return this.targets.evaluateForValues(ctx, sessionId);
+  }
+
   private async close(ctx: RequestContext, session: Goal, now: Date): Promise<void> {
     const instances = this.data.repo(ActivityInstance);
     let timed = 0;

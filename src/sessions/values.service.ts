@@ -138,7 +138,7 @@ export class ValuesService {
   }
 
   private async recorded(ctx: RequestContext, instance: ActivityInstance): Promise<RecordedInstanceView> {
-    const changed = await this.completion.evaluateGoalTargets(ctx, instance.practiceSessionId);
+    const changed = await this.completion.evaluateValueChange(ctx, instance.practiceSessionId);
     return { ...(await this.reader.instanceView(ctx, instance.id)), changed };
   }
 
