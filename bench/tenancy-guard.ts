@@ -5,9 +5,9 @@
  * /api/roots/:rootId runs as in production: the token is verified, the unit of work opened
  * (a transaction on PostgreSQL, the read connection on SQLite), the account admitted and the
  * root checked in its first statement, and the context built. In the other, the guard and the
- * unit of work are replaced by a stub that puts a ready-made context (with the data source's
- * own manager) on the request, and nothing else changes. autocannon (in this process, so that
- * it shares neither server's event loop) loads them in alternating rounds.
+ * pipeline are replaced by a stub that opens the same kind of unit with the engine's plain scope
+ * statement and puts a ready-made context on the request; nothing else changes. autocannon (in
+ * this process, so that it shares neither server's event loop) loads them in alternating rounds.
  *
  *   npx ts-node --transpile-only bench/tenancy-guard.ts                        # SQLite
  *   DB_ENGINE=postgres npx ts-node --transpile-only bench/tenancy-guard.ts     # PostgreSQL
@@ -15,9 +15,10 @@
  */
 import 'reflect-metadata';
 import { createApp } from '../src/app.factory';
-import { DataSource } from 'typeorm';
+import { from, lastValueFrom } from 'rxjs';
 import { AuthGuard } from '../src/auth/auth.guard';
 import { CONTEXT_KEY, RequestContext } from '../src/context/request-context';
+import { UnitOfWork } from '../src/database/unit-of-work';
 import { RequestUnitInterceptor } from '../src/tenancy/request-unit.interceptor';
 import { createMigratedDatabase } from '../test/helpers/db';
 import { alternate, benchOptions, postJson, report, startChild } from './lib';
@@ -25,15 +26,28 @@ import { alternate, benchOptions, postJson, report, startChild } from './lib';
 type Mode = 'guarded' | 'unguarded';
 const PASSWORD = 'bench password 123';
 
-/** The unguarded server: the stubs hand over the context the real pipeline would have built. */
-function stubPipeline(user: { id: string; email: string; role: 'user' }, dataSource: DataSource): void {
+/**
+ * The unguarded server: the token is not verified and the account and root are not checked, but
+ * the route still runs in a unit of work of the same kind, opened with the engine's plain scope
+ * statement (PostgreSQL: set_config; SQLite has none, so a trivial one), as the real pipeline
+ * would; the stubs hand over the context it would have built.
+ */
+function stubPipeline(user: { id: string; email: string; role: 'user' }): void {
   AuthGuard.prototype.canActivate = function () {
     return true;
   };
-  RequestUnitInterceptor.prototype.intercept = function (context, next) {
+  RequestUnitInterceptor.prototype.intercept = function (this: RequestUnitInterceptor, context, next) {
     const request = context.switchToHttp().getRequest();
-    request[CONTEXT_KEY] = RequestContext.forUser(String(request.id), user).withRoot(request.params.rootId).withManager(dataSource.manager);
-    return next.handle();
+    const unitOfWork = (this as unknown as { unitOfWork: UnitOfWork }).unitOfWork;
+    const rootId = String(request.params.rootId);
+    const opening = unitOfWork.dialect.scope(user.id, rootId) ?? { sql: 'SELECT 1', params: [] };
+    const kind = request.method === 'GET' ? 'read' : 'write';
+    return from(
+      unitOfWork.request(kind, opening, (manager) => {
+        request[CONTEXT_KEY] = RequestContext.forUser(String(request.id), user).withRoot(rootId).withManager(manager);
+        return lastValueFrom(next.handle(), { defaultValue: undefined });
+      }),
+    );
   };
 }
 
@@ -50,7 +64,7 @@ async function serve(mode: Mode): Promise<void> {
     await app.close();
     const dataSource = db.newDataSource();
     await dataSource.initialize();
-    stubPipeline({ id: user.id, email: user.email, role: 'user' }, dataSource);
+    stubPipeline({ id: user.id, email: user.email, role: 'user' });
     app = await createApp({ config: db.config, dataSource });
     await app.listen({ port: 0, host: '127.0.0.1' });
   }
