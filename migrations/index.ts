@@ -14,6 +14,7 @@ import { GoalCompletion1767225600120 } from './1767225600120-GoalCompletion';
 import { ActivityDefinitions1767225600300 } from './1767225600300-ActivityDefinitions';
 import { TemplateSections1767225600301 } from './1767225600301-TemplateSections';
 import { PracticeSessions1767225600400 } from './1767225600400-PracticeSessions';
+import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZone';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -33,5 +34,6 @@ export const MIGRATIONS = [
   ActivityDefinitions1767225600300,
   TemplateSections1767225600301,
   PracticeSessions1767225600400,
+  AnalyticsTimeZone1767225600520,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

@@ -1,0 +1,23 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ctx } from '../context/ctx.decorator';
+import { RequestContext } from '../context/request-context';
+import { ApiErrors, ApiTenant } from '../http/api-docs';
+import { SeriesQuery } from './dto/analytics.dto';
+import { SeriesService } from './series.service';
+import { SeriesView } from './series.view';
+
+@ApiTags('analytics')
+@ApiTenant()
+@Controller('api/roots/:rootId/analytics')
+export class AnalyticsController {
+  constructor(private readonly series: SeriesService) {}
+
+  @Get('activities/:activityId/series')
+  @ApiOperation({ summary: "An activity's values over time, per session or per local day, week or month" })
+  @ApiOkResponse({ type: SeriesView })
+  @ApiErrors(400)
+  seriesOf(@Ctx() ctx: RequestContext, @Param('activityId') activityId: string, @Query() query: SeriesQuery) {
+    return this.series.series(ctx, activityId, query);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsDates } from './analytics-dates';
+import { SeriesService } from './series.service';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [AnalyticsController],
+  providers: [AnalyticsDates, SeriesService],
+})
+export class AnalyticsModule {}
