@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { RequestContext } from '../context/request-context';
 import { dialectOf } from '../database/dialect';
@@ -49,4 +50,18 @@ export function instantReader(ctx: RequestContext): (value: unknown) => Date {
 /** The dialect's form of a Date as a parameter compared with timestamp columns. */
 export function timestampParam(ctx: RequestContext, value: Date): string {
   return dialectOf(ctx.requireManager().connection).timestamp(value);
+}
+
+/** A session's date: its start, else (legacy rows) when it was made. */
+export const SESSION_AT = 'COALESCE(g.session_start, g.created_at)';
+
+/**
+ * Restricts a query that joins sessions as `g` to those that start in the window. On the start
+ * itself, so that (root_id, session_start) serves the range: a session without a start (legacy
+ * rows only) is in no bounded window.
+ */
+export function inWindow<T extends ObjectLiteral, Q extends SelectQueryBuilder<T>>(ctx: RequestContext, qb: Q, window: Window): Q {
+  if (window.from) qb.andWhere('g.session_start >= :from', { from: timestampParam(ctx, window.from) });
+  if (window.until) qb.andWhere('g.session_start < :until', { until: timestampParam(ctx, window.until) });
+  return qb;
 }

@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../context/ctx.decorator';
 import { RequestContext } from '../context/request-context';
 import { ApiErrors, ApiTenant } from '../http/api-docs';
+import { ActivityStatsService } from './activity-stats.service';
+import { ActivityStatsView } from './activity-stats.view';
 import { SeriesQuery } from './dto/analytics.dto';
 import { SeriesService } from './series.service';
 import { SeriesView } from './series.view';
@@ -11,7 +13,17 @@ import { SeriesView } from './series.view';
 @ApiTenant()
 @Controller('api/roots/:rootId/analytics')
 export class AnalyticsController {
-  constructor(private readonly series: SeriesService) {}
+  constructor(
+    private readonly series: SeriesService,
+    private readonly activityStats: ActivityStatsService,
+  ) {}
+
+  @Get('activities')
+  @ApiOperation({ summary: 'The activities by last use, with their sessions, last values, personal bests and 30-day trend' })
+  @ApiOkResponse({ type: [ActivityStatsView] })
+  activities(@Ctx() ctx: RequestContext) {
+    return this.activityStats.list(ctx);
+  }
 
   @Get('activities/:activityId/series')
   @ApiOperation({ summary: "An activity's values over time, per session or per local day, week or month" })

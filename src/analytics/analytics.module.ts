@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsDates } from './analytics-dates';
+import { ActivityStatsService } from './activity-stats.service';
 import { SeriesService } from './series.service';
 
 @Module({
   imports: [AuthModule],
   controllers: [AnalyticsController],
-  providers: [AnalyticsDates, SeriesService],
+  providers: [AnalyticsDates, SeriesService, ActivityStatsService],
 })
 export class AnalyticsModule {}

@@ -8,7 +8,7 @@ import { Goal } from '../goals/goal.entity';
 import { ActivityInstance } from '../sessions/activity-instance.entity';
 import { MetricValue } from '../sessions/metric-value.entity';
 import { TenantData } from '../tenancy/tenant-data.service';
-import { AnalyticsDates, instantReader, timestampParam, Window } from './analytics-dates';
+import { AnalyticsDates, inWindow, instantReader, SESSION_AT, Window } from './analytics-dates';
 import { Aggregate, SeriesQuery } from './dto/analytics.dto';
 import { Bucket, bucketEnd, bucketOf, localDay, startOfDay } from './time-zone';
 import { SeriesPoint, SeriesView } from './series.view';
@@ -29,8 +29,6 @@ interface SessionPart {
   part: Part;
 }
 
-/** A session's date: its start, else when it was made. */
-export const SESSION_AT = 'COALESCE(g.session_start, g.created_at)';
 
 /**
  * GET /analytics/activities/:activityId/series: one indexed read of the activity's values
@@ -92,9 +90,7 @@ export class SeriesService {
       .andWhere('i.deleted_at IS NULL')
       .andWhere('v.metric_definition_id IN (:...metricIds)', { metricIds });
     if (splitId) qb.andWhere('v.split_definition_id = :splitId', { splitId });
-    if (window.from) qb.andWhere(`${SESSION_AT} >= :from`, { from: timestampParam(ctx, window.from) });
-    if (window.until) qb.andWhere(`${SESSION_AT} < :until`, { until: timestampParam(ctx, window.until) });
-    return qb;
+    return inWindow(ctx, qb, window);
   }
 
   /** max, sum and average: one row per session, aggregated by the engine. */
