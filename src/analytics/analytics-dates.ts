@@ -47,6 +47,12 @@ export function instantReader(ctx: RequestContext): (value: unknown) => Date {
   return (value) => dialect.instant(value);
 }
 
+/** The dialect's reading of a raw boolean. */
+export function truthReader(ctx: RequestContext): (value: unknown) => boolean {
+  const dialect = dialectOf(ctx.requireManager().connection);
+  return (value) => dialect.isTrue(value);
+}
+
 /** The dialect's form of a Date as a parameter compared with timestamp columns. */
 export function timestampParam(ctx: RequestContext, value: Date): string {
   return dialectOf(ctx.requireManager().connection).timestamp(value);

@@ -5,7 +5,9 @@ import { RequestContext } from '../context/request-context';
 import { ApiErrors, ApiTenant } from '../http/api-docs';
 import { ActivityStatsService } from './activity-stats.service';
 import { ActivityStatsView } from './activity-stats.view';
-import { SeriesQuery } from './dto/analytics.dto';
+import { RangeQuery, SeriesQuery, SessionSummaryQuery } from './dto/analytics.dto';
+import { SessionStatsService } from './session-stats.service';
+import { HeatmapView, SessionSummaryView } from './session-stats.view';
 import { SeriesService } from './series.service';
 import { SeriesView } from './series.view';
 
@@ -16,7 +18,24 @@ export class AnalyticsController {
   constructor(
     private readonly series: SeriesService,
     private readonly activityStats: ActivityStatsService,
+    private readonly sessionStats: SessionStatsService,
   ) {}
+
+  @Get('sessions/summary')
+  @ApiOperation({ summary: 'Sessions of a range: counts, active time, time per section and activity group, start hours, durations, per bucket' })
+  @ApiOkResponse({ type: SessionSummaryView })
+  @ApiErrors(400)
+  sessionSummary(@Ctx() ctx: RequestContext, @Query() query: SessionSummaryQuery) {
+    return this.sessionStats.summary(ctx, query);
+  }
+
+  @Get('heatmap')
+  @ApiOperation({ summary: 'Sessions and active minutes per local day (the last 365 days by default), with the current and longest streaks' })
+  @ApiOkResponse({ type: HeatmapView })
+  @ApiErrors(400)
+  heatmap(@Ctx() ctx: RequestContext, @Query() query: RangeQuery) {
+    return this.sessionStats.heatmap(ctx, query);
+  }
 
   @Get('activities')
   @ApiOperation({ summary: 'The activities by last use, with their sessions, last values, personal bests and 30-day trend' })
