@@ -8,6 +8,8 @@ import { ActivityStatsView } from './activity-stats.view';
 import { RangeQuery, SeriesQuery, SessionSummaryQuery } from './dto/analytics.dto';
 import { SessionStatsService } from './session-stats.service';
 import { HeatmapView, SessionSummaryView } from './session-stats.view';
+import { GoalStatsService } from './goal-stats.service';
+import { GoalProgressView, GoalsSummaryView } from './goal-stats.view';
 import { SeriesService } from './series.service';
 import { SeriesView } from './series.view';
 
@@ -19,7 +21,22 @@ export class AnalyticsController {
     private readonly series: SeriesService,
     private readonly activityStats: ActivityStatsService,
     private readonly sessionStats: SessionStatsService,
+    private readonly goalStats: GoalStatsService,
   ) {}
+
+  @Get('goals/summary')
+  @ApiOperation({ summary: 'Completion per level, goals open for more than 90 days, goals with no practice in the last 14 days' })
+  @ApiOkResponse({ type: GoalsSummaryView })
+  goalsSummary(@Ctx() ctx: RequestContext) {
+    return this.goalStats.summary(ctx);
+  }
+
+  @Get('goals/:goalId/progress')
+  @ApiOperation({ summary: "A goal's subtree completion per level, targets met, linked sessions, time practised, and its timeline" })
+  @ApiOkResponse({ type: GoalProgressView })
+  goalProgress(@Ctx() ctx: RequestContext, @Param('goalId') goalId: string) {
+    return this.goalStats.progress(ctx, goalId);
+  }
 
   @Get('sessions/summary')
   @ApiOperation({ summary: 'Sessions of a range: counts, active time, time per section and activity group, start hours, durations, per bucket' })

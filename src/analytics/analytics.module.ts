@@ -4,11 +4,12 @@ import { AnalyticsController } from './analytics.controller';
 import { AnalyticsDates } from './analytics-dates';
 import { ActivityStatsService } from './activity-stats.service';
 import { SessionStatsService } from './session-stats.service';
+import { GoalStatsService } from './goal-stats.service';
 import { SeriesService } from './series.service';
 
 @Module({
   imports: [AuthModule],
   controllers: [AnalyticsController],
-  providers: [AnalyticsDates, SeriesService, ActivityStatsService, SessionStatsService],
+  providers: [AnalyticsDates, SeriesService, ActivityStatsService, SessionStatsService, GoalStatsService],
 })
 export class AnalyticsModule {}
