@@ -100,6 +100,7 @@ describeDb('analytics: the series of an activity', () => {
       ['metricId=nope', 'metricId'],
       ['from=2026-02-30', 'from'],
       ['to=yesterday', 'to'],
+      ['from=0000-01-01', 'from'],
       ['tz=Mars/Olympus', 'tz'],
       ['from=2026-03-05&to=2026-03-01', 'to'],
     ]) {

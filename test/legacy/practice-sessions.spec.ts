@@ -6,6 +6,7 @@ import { TestDatabase } from '../helpers/db';
 import { legacyDatabase, readAll, SHARED_FILE } from './fixtures';
 import { id } from './messy-data';
 import { migrate, MigrationRun } from './run';
+import { undoThrough } from '../foundation/helpers';
 
 type Row = Record<string, any>;
 
@@ -118,7 +119,7 @@ describe('PracticeSessions on adopted files', () => {
       ds.safeRunOptions = { ...ds.safeRunOptions, log: () => undefined };
       await ds.initialize();
       try {
-        await ds.undoLastMigration();
+        await undoThrough(ds, 'PracticeSessions1767225600400');
         const down = q(`SELECT * FROM metric_values ORDER BY value`);
         expect(down.map((r) => [r.id, r.deleted_at, r.deletion_id, 'set_index' in r])).toEqual(down.map((r) => [r.id, null, null, false]));
         expect(down).toHaveLength(8);

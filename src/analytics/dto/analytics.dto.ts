@@ -9,7 +9,8 @@ export const BUCKETS = ['session', 'day', 'week', 'month'] as const;
 export const CALENDAR_BUCKETS = ['day', 'week', 'month'] as const;
 export type CalendarBucket = (typeof CALENDAR_BUCKETS)[number];
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Years 1000 to 2999: every engine and Date read them alike. */
+const DAY = /^[12]\d{3}-\d{2}-\d{2}$/;
 /** A local day, YYYY-MM-DD, that exists in the calendar. */
 const IsDay = () =>
   applyDecorators(
