@@ -28,4 +28,8 @@ function build() {
   }
 }
 
+// The typeorm CLI exits as soon as a command ends; on a pipe Node writes stdout asynchronously,
+// and exiting drops what is still buffered (a dry run prints over 64 KiB of SQL): write blocking.
+for (const stream of [process.stdout, process.stderr]) (stream as unknown as { _handle?: { setBlocking?(on: boolean): void } })._handle?.setBlocking?.(true);
+
 export const dataSource = build();
