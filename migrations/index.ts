@@ -16,6 +16,7 @@ import { TemplateSections1767225600301 } from './1767225600301-TemplateSections'
 import { PracticeSessions1767225600400 } from './1767225600400-PracticeSessions';
 import { SessionSectionsFromData1767225600402 } from './1767225600402-SessionSectionsFromData';
 import { ProgramCalendar1767225600510 } from './1767225600510-ProgramCalendar';
+import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZone';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -37,5 +38,6 @@ export const MIGRATIONS = [
   PracticeSessions1767225600400,
   SessionSectionsFromData1767225600402,
   ProgramCalendar1767225600510,
+  AnalyticsTimeZone1767225600520,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivitiesModule } from './activities/activities.module';
 import { AdminModule } from './admin/admin.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
@@ -43,6 +44,7 @@ export class AppModule {
         SessionsModule,
         TrashModule,
         ProgramsModule,
+        AnalyticsModule,
         AdminModule,
         ...extra,
       ],

@@ -1,5 +1,5 @@
 import { Transform, TransformFnParams } from 'class-transformer';
-import { IsDefined, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsDefined, IsEmail, IsTimeZone, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.service';
 
 /** Emails are compared lower-cased and trimmed; the users table refuses any other form. */
@@ -66,13 +66,20 @@ export class ChangePasswordDto {
   newPassword: string;
 }
 
-/** The profile a user may change about themselves; null clears the display name. */
+/** The profile a user may change about themselves: one field or both; null clears either. */
 export class UpdateMeDto {
-  @ValidateIf((o: UpdateMeDto) => o.displayName !== null)
+  @ValidateIf((o: UpdateMeDto) => o.displayName !== null && (o.displayName !== undefined || o.timeZone === undefined))
   @IsDefined({ message: 'displayName must be given (null clears it)' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
-  displayName: string | null;
+  displayName?: string | null;
+
+  /** The IANA zone the analytics read dates in (Europe/Paris); null is UTC. */
+  @ValidateIf((o: UpdateMeDto) => o.timeZone !== null && o.timeZone !== undefined)
+  @IsString()
+  @MaxLength(64)
+  @IsTimeZone({ message: 'timeZone must be an IANA time zone, such as Europe/Paris' })
+  timeZone?: string | null;
 }

@@ -115,8 +115,17 @@ export class AuthService {
 
   async updateMe(ctx: RequestContext, dto: UpdateMeDto): Promise<UserView> {
     const { id } = ctx.requireUser();
-    await accountRepo(ctx, User).update({ id }, { displayName: dto.displayName, updatedBy: id });
+    const patch: Partial<User> = { updatedBy: id };
+    if (dto.displayName !== undefined) patch.displayName = dto.displayName;
+    if (dto.timeZone !== undefined) patch.timeZone = dto.timeZone;
+    await accountRepo(ctx, User).update({ id }, patch);
     return this.me(ctx);
+  }
+
+  /** The user's own time zone setting (null: none, read as UTC). */
+  async timeZoneOf(ctx: RequestContext): Promise<string | null> {
+    const user = await accountRepo(ctx, User).findOne({ where: { id: ctx.requireUser().id }, select: { id: true, timeZone: true } });
+    return user?.timeZone ?? null;
   }
 
   private async activeTokenVersion(ctx: RequestContext, userId: string): Promise<number | undefined> {

@@ -30,6 +30,10 @@ export class User extends SoftDeletableEntity {
   @TimestampColumn('last_login_at')
   lastLoginAt: Date | null;
 
+  /** The IANA zone the analytics read this user's dates in when a request names none; NULL is UTC. */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone: string | null;
+
   /** Access tokens carry it; raising it (a new password, logging out everywhere) refuses every earlier one. */
   @Column({ name: 'token_version', type: 'integer', default: 0, select: false })
   tokenVersion: number;

@@ -5,6 +5,8 @@ export interface UserView {
   id: string;
   email: string;
   displayName: string | null;
+  /** The IANA zone the analytics read dates in; null is UTC. */
+  timeZone: string | null;
   role: User['role'];
   createdAt: Date;
   lastLoginAt: Date | null;
@@ -15,6 +17,7 @@ export function toUserView(user: User): UserView {
     id: user.id,
     email: user.email,
     displayName: user.displayName ?? null,
+    timeZone: user.timeZone ?? null,
     role: user.role,
     createdAt: user.createdAt,
     lastLoginAt: user.lastLoginAt ?? null,

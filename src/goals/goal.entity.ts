@@ -31,6 +31,7 @@ import { CompletionSource, GOAL_TYPE_CHECK, GoalType } from './goal.types';
 @Index('idx_goals_completed', ['rootId', 'type'], { where: 'completed = true' })
 @Index('idx_goals_practice_sessions', ['rootId', 'createdAt'], { where: `type = 'PracticeSession'` })
 @Index('idx_session_start', ['sessionStart'], { where: `type = 'PracticeSession'` })
+@Index('idx_goals_root_session_start', ['rootId', 'sessionStart'], { where: `type = 'PracticeSession'` })
 @Index('idx_session_end', ['sessionEnd'], { where: `type = 'PracticeSession'` })
 @Index('idx_template_id', ['templateId'], { where: `type = 'PracticeSession'` })
 @Index('idx_session_duration', ['totalDurationSeconds'], { where: `type = 'PracticeSession'` })

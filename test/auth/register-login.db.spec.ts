@@ -23,6 +23,7 @@ describeDb('register', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       email: 'alice@example.com',
       displayName: 'Alice',
+      timeZone: null,
       role: 'user',
       createdAt: expect.any(String),
       lastLoginAt: null,

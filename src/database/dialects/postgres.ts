@@ -30,6 +30,8 @@ export const postgresDialect: Dialect = {
   timestamp: (value) => value.toISOString(),
   timestampText: (column) => `CAST(${column} AS text)`,
   timestampFromText: (parameter) => `CAST(${parameter} AS timestamptz)`,
+  // node-postgres parses timestamptz into a Date already.
+  instant: (value) => (value instanceof Date ? value : new Date(String(value))),
   lockForUpdate: (qb) => qb.setLock('pessimistic_write'),
   isTrue: (value) => value === true,
   admission: ({ userId, root }) =>

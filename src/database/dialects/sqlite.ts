@@ -61,6 +61,8 @@ export const sqliteDialect: Dialect = {
   timestamp: (value) => value.toISOString().replace('T', ' ').replace('Z', ''),
   timestampText: (column) => column,
   timestampFromText: (parameter) => parameter,
+  // Stored as UTC text 'YYYY-MM-DD HH:MM:SS.SSS', without a zone.
+  instant: (value) => (value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}${/[Zz]|[+-]\d\d:?\d\d$/.test(String(value)) ? '' : 'Z'}`)),
   lockForUpdate: (qb) => qb,
   isTrue: (value) => value === 1 || value === true || value === 1n,
   admission: ({ userId, root }) => {

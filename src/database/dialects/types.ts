@@ -74,6 +74,8 @@ export interface Dialect {
   timestamp(value: Date): string;
   /** A timestamp column as text that compares exactly (keyset cursors keep microseconds). */
   timestampText(column: string): string;
+  /** A timestamp column's value as a raw row returns it (getRawMany), as a Date. */
+  instant(value: unknown): Date;
   /** The inverse of timestampText, for a parameter. */
   timestampFromText(parameter: string): string;
   /** Locks the rows a query reads until the transaction ends. SQLite's writers are serialized already. */

@@ -1,0 +1,36 @@
+import { addDays, bucketEnd, bucketOf, isTimeZone, localDay, localHour, startOfDay, weekOf } from '../../src/analytics/time-zone';
+
+/** The calendar of the analytics, by hand, across daylight-saving changes. */
+describe('analytics: local days in a time zone', () => {
+  it.each([
+    // Berlin springs forward on 2026-03-29 (23 hours) and falls back on 2026-10-25 (25 hours).
+    ['2026-03-29', 'Europe/Berlin', '2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z'],
+    ['2026-10-25', 'Europe/Berlin', '2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z'],
+    ['2026-03-08', 'America/New_York', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z'],
+    // Santiago skips its midnight on 2026-09-06: the day starts at 01:00 local.
+    ['2026-09-06', 'America/Santiago', '2026-09-06T04:00:00.000Z', '2026-09-07T03:00:00.000Z'],
+    ['2026-01-01', 'Asia/Kolkata', '2025-12-31T18:30:00.000Z', '2026-01-01T18:30:00.000Z'],
+    ['2026-01-01', 'UTC', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+  ])('%s in %s runs from %s to %s', (day, zone, start, end) => {
+    expect(startOfDay(day, zone).toISOString()).toBe(start);
+    expect(startOfDay(addDays(day, 1), zone).toISOString()).toBe(end);
+    expect(localDay(new Date(start), zone)).toBe(day);
+    expect(localDay(new Date(Date.parse(start) - 1), zone)).toBe(addDays(day, -1));
+  });
+
+  it('buckets days into ISO weeks (from Monday) and months', () => {
+    expect(weekOf('2026-03-29')).toBe('2026-03-23');
+    expect(weekOf('2026-03-30')).toBe('2026-03-30');
+    expect(weekOf('2026-01-01')).toBe('2025-12-29');
+    expect(bucketOf('2026-02-14', 'month')).toBe('2026-02-01');
+    expect(bucketEnd('2026-12-01', 'month')).toBe('2027-01-01');
+    expect(bucketEnd('2026-03-23', 'week')).toBe('2026-03-30');
+  });
+
+  it('reads local hours, and knows IANA zones', () => {
+    expect(localHour(new Date('2026-03-29T21:30:00Z'), 'Europe/Berlin')).toBe(23);
+    expect(localHour(new Date('2026-03-29T00:30:00Z'), 'Europe/Berlin')).toBe(1);
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
