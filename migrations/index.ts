@@ -14,6 +14,7 @@ import { GoalCompletion1767225600120 } from './1767225600120-GoalCompletion';
 import { ActivityDefinitions1767225600300 } from './1767225600300-ActivityDefinitions';
 import { TemplateSections1767225600301 } from './1767225600301-TemplateSections';
 import { PracticeSessions1767225600400 } from './1767225600400-PracticeSessions';
+import { Notes1767225600500 } from './1767225600500-Notes';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -33,5 +34,6 @@ export const MIGRATIONS = [
   ActivityDefinitions1767225600300,
   TemplateSections1767225600301,
   PracticeSessions1767225600400,
+  Notes1767225600500,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

@@ -9,9 +9,11 @@ import { SafeDataSource } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
+import { NotesModule } from './notes/notes.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { loggerOptions } from './http/logging';
 import { TemplateUsageModule } from './programs/template-usage.module';
+import { NoteSubjectsModule } from './sessions/note-subjects.module';
 import { PracticeRecordsModule } from './sessions/practice-records.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -39,6 +41,8 @@ export class AppModule {
         PracticeRecordsModule,
         TemplateUsageModule,
         SessionsModule,
+        NotesModule,
+        NoteSubjectsModule,
         AdminModule,
         ...extra,
       ],
