@@ -82,6 +82,7 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
     activityId: ids.activity_definitions,
     position: 0,
   });
+  ids.notes = await insert('Note', { aboutType: 'goal', aboutId: ids.goals, content: `Note ${label}` });
   for (const entity of TENANT_ENTITIES) {
     const table = ds.getMetadata(entity).tableName;
     if (!ids[table] && table !== 'goals') throw new Error(`seedTenant does not cover ${table}`);

@@ -37,6 +37,7 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   linkId: 'practice_session_goals',
   targetId: 'goal_targets',
   sectionId: 'session_sections',
+  noteId: 'notes',
   // Not a route param: ids that sample bodies name.
   shortTermGoalId: 'shortTermGoal',
 };
@@ -101,6 +102,7 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop': () => ({}),
   'PUT /api/roots/:rootId/activity-instances/:instanceId/sets': (ids) => ({ sets: [{ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }] }),
   'PUT /api/roots/:rootId/activity-instances/:instanceId/metrics': (ids) => ({ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }),
+  'POST /api/roots/:rootId/notes': (ids) => ({ content: 'Into A', about: { type: 'goal', id: ids.goalId } }),
 };
 
 /** Write routes whose bodies name no id, each a deliberate decision: nothing to try in the body. */
@@ -126,6 +128,9 @@ const BODY_WITHOUT_IDS = new Set([
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/pause',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/resume',
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop',
+  'PATCH /api/roots/:rootId/notes/:noteId',
+  'POST /api/roots/:rootId/notes/:noteId/pin',
+  'POST /api/roots/:rootId/notes/:noteId/unpin',
 ]);
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
