@@ -103,6 +103,9 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'PUT /api/roots/:rootId/activity-instances/:instanceId/sets': (ids) => ({ sets: [{ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }] }),
   'PUT /api/roots/:rootId/activity-instances/:instanceId/metrics': (ids) => ({ values: [{ metricId: ids.metricId, splitId: ids.splitId, value: 1 }] }),
   'POST /api/roots/:rootId/notes': (ids) => ({ content: 'Into A', about: { type: 'goal', id: ids.goalId } }),
+  'PATCH /api/roots/:rootId/notes/:noteId': () => ({ content: 'Changed by B' }),
+  'POST /api/roots/:rootId/notes/:noteId/pin': () => ({}),
+  'POST /api/roots/:rootId/notes/:noteId/unpin': () => ({}),
 };
 
 /** Write routes whose bodies name no id, each a deliberate decision: nothing to try in the body. */
