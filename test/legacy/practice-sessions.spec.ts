@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { DUPLICATE_VALUES_DELETION_ID } from '../../migrations/1767225600400-PracticeSessions';
 import { createApp } from '../../src/app.factory';
 import { signUp } from '../auth/helpers';
+import { undoThrough } from '../foundation/helpers';
 import { TestDatabase } from '../helpers/db';
 import { legacyDatabase, readAll, SHARED_FILE } from './fixtures';
 import { id } from './messy-data';
@@ -118,7 +119,7 @@ describe('PracticeSessions on adopted files', () => {
       ds.safeRunOptions = { ...ds.safeRunOptions, log: () => undefined };
       await ds.initialize();
       try {
-        await ds.undoLastMigration();
+        await undoThrough(ds, 'PracticeSessions1767225600400');
         const down = q(`SELECT * FROM metric_values ORDER BY value`);
         expect(down.map((r) => [r.id, r.deleted_at, r.deletion_id, 'set_index' in r])).toEqual(down.map((r) => [r.id, null, null, false]));
         expect(down).toHaveLength(8);
