@@ -29,3 +29,13 @@ function build() {
 }
 
 export const dataSource = build();
+
+/**
+ * The typeorm CLI calls process.exit() as soon as a command returns, and writes to a pipe are
+ * asynchronous: a long answer (a dry run's SQL passes 64 KiB) would be cut off when its reader
+ * is slow. Exit once what was printed has left the process.
+ */
+const exitNow = process.exit.bind(process);
+process.exit = ((code?: number) => {
+  process.stdout.write('', () => exitNow(code));
+}) as typeof process.exit;

@@ -43,13 +43,11 @@ export class SafeDataSource extends DataSource {
       legacyTables: [...LEGACY_TABLES, ...LEGACY_TABLES.map((t) => LEGACY_PREFIX + t)],
       ...this.safeRunOptions,
     });
-    await stdoutFlushed();
     return result.executed.map((name) => ({ name }) as Migration);
   }
 
   override async undoLastMigration(): Promise<void> {
     await guardedMigration(this, 'revert', this.safeRunOptions);
-    await stdoutFlushed();
   }
 
   /**
@@ -62,18 +60,8 @@ export class SafeDataSource extends DataSource {
     for (const m of status) log(`${m.applied ? '[X]' : '[ ]'} ${m.name}`);
     const pending = status.filter((m) => !m.applied).length;
     log(pending === 0 ? 'No migrations are pending.' : `${pending} migration(s) pending.`);
-    await stdoutFlushed();
     return pending > 0;
   }
-}
-
-/**
- * Resolves once what was printed has left the process. The typeorm CLI calls process.exit()
- * right after a command, and writes to a pipe are asynchronous: a dry run's SQL (over 64 KiB)
- * would be cut off when the reader is slow.
- */
-function stdoutFlushed(): Promise<void> {
-  return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
 export function createDataSource(config: Pick<AppConfig, 'database' | 'pg'>): SafeDataSource {
