@@ -15,6 +15,7 @@ import { ActivityDefinitions1767225600300 } from './1767225600300-ActivityDefini
 import { TemplateSections1767225600301 } from './1767225600301-TemplateSections';
 import { PracticeSessions1767225600400 } from './1767225600400-PracticeSessions';
 import { SessionSectionsFromData1767225600402 } from './1767225600402-SessionSectionsFromData';
+import { Notes1767225600500 } from './1767225600500-Notes';
 import { ProgramCalendar1767225600510 } from './1767225600510-ProgramCalendar';
 import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZone';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   TemplateSections1767225600301,
   PracticeSessions1767225600400,
   SessionSectionsFromData1767225600402,
+  Notes1767225600500,
   ProgramCalendar1767225600510,
   AnalyticsTimeZone1767225600520,
 ];

@@ -10,10 +10,12 @@ import { SafeDataSource } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
+import { NotesModule } from './notes/notes.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { loggerOptions } from './http/logging';
 import { ProgramsModule } from './programs/programs.module';
 import { TemplateUsageModule } from './programs/template-usage.module';
+import { NoteSubjectsModule } from './sessions/note-subjects.module';
 import { PracticeRecordsModule } from './sessions/practice-records.module';
 import { TrashModule } from './trash/trash.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -45,6 +47,8 @@ export class AppModule {
         TrashModule,
         ProgramsModule,
         AnalyticsModule,
+        NotesModule,
+        NoteSubjectsModule,
         AdminModule,
         ...extra,
       ],

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { isId } from '../http/ids';
 import { Page, PageQuery, paginate } from '../http/pagination';
+import { NotesService } from '../notes/notes.service';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityDefinition } from './activity-definition.entity';
@@ -41,6 +42,7 @@ export class ActivitiesService {
     private readonly tenantData: TenantData,
     private readonly groups: ActivityGroupsService,
     private readonly records: PracticeRecords,
+    private readonly notes: NotesService,
   ) {}
 
   private get activities() {
@@ -174,6 +176,7 @@ export class ActivitiesService {
     const deletionId = randomUUID();
     const links = await this.tenantData.repo(GoalActivity).find(ctx, { where: { activityId: id } });
     await this.tenantData.repo(GoalActivity).softDelete(ctx, links.map((l) => l.id), deletionId);
+    await this.notes.take(ctx, [id], deletionId);
     await this.activities.softDelete(ctx, [id], deletionId);
   }
 
@@ -214,15 +217,17 @@ export class ActivitiesService {
     });
   }
 
-  /** Activities with their metrics and splits, in three queries whatever their number. */
+  /** Activities with their metrics, splits and note counts, in four queries whatever their number. */
   async views(ctx: RequestContext, activities: ActivityDefinition[]): Promise<ActivityView[]> {
     const ids = activities.map((a) => a.id);
     const [metrics, splits] = await Promise.all([this.metricsOf(ctx, ids), this.splitsOf(ctx, ids)]);
+    const notes = await this.notes.counts(ctx, ids);
     return activities.map((a) =>
       toActivityView(
         a,
         metrics.filter((m) => m.activityId === a.id),
         splits.filter((s) => s.activityId === a.id),
+        notes.get(a.id) ?? 0,
       ),
     );
   }

@@ -89,6 +89,9 @@ export class ActivityView {
   @ApiProperty({ type: [SplitView] })
   inactiveSplits: SplitView[];
 
+  @ApiProperty({ description: 'How many live notes are about it.' })
+  noteCount: number;
+
   @ApiProperty()
   createdAt: Date;
 
@@ -122,7 +125,7 @@ const byMetricOrder = (x: MetricDefinition, y: MetricDefinition) => x.sortOrder 
 const bySplitOrder = (x: SplitDefinition, y: SplitDefinition) => x.order - y.order || x.name.localeCompare(y.name);
 
 /** An activity with its live metrics and splits (soft-deleted ones are not shown). */
-export function toActivityView(a: ActivityDefinition, metrics: MetricDefinition[], splits: SplitDefinition[]): ActivityView {
+export function toActivityView(a: ActivityDefinition, metrics: MetricDefinition[], splits: SplitDefinition[], noteCount = 0): ActivityView {
   const live = <T extends { deletedAt: Date | null }>(rows: T[]) => rows.filter((r) => !r.deletedAt);
   const m = live(metrics).sort(byMetricOrder);
   const s = live(splits).sort(bySplitOrder);
@@ -140,6 +143,7 @@ export function toActivityView(a: ActivityDefinition, metrics: MetricDefinition[
     splits: s.filter((x) => x.isActive).map(toSplitView),
     inactiveMetrics: m.filter((x) => !x.isActive).map(toMetricView),
     inactiveSplits: s.filter((x) => !x.isActive).map(toSplitView),
+    noteCount,
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
     version: a.version,

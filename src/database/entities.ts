@@ -27,6 +27,7 @@ import { SessionTemplateActivity } from '../templates/session-template-activity.
 import { SessionTemplateSection } from '../templates/session-template-section.entity';
 import { SessionSection } from '../sessions/session-section.entity';
 import { SessionTemplate } from '../templates/session-template.entity';
+import { Note } from '../notes/note.entity';
 import { LegacyQuarantine } from './legacy-quarantine.entity';
 
 /** Every tenant entity: each has root_id, and is reached only through src/tenancy. */
@@ -57,6 +58,7 @@ export const TENANT_ENTITIES = [
   GoalActivityGroup,
   SessionTemplateSection,
   SessionTemplateActivity,
+  Note,
 ];
 
 export const ENTITIES = [...TENANT_ENTITIES, User, RefreshToken, AdminAuditEntry, LegacyQuarantine];

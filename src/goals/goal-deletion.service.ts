@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { RequestContext } from '../context/request-context';
+import { NotesService } from '../notes/notes.service';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { Goal } from './goal.entity';
 import { conflict, goalNotFound } from './goal-errors';
@@ -26,10 +27,11 @@ interface Taken {
   pauses: string[];
 }
 
-const counts = (t: Taken, content: ContentCounts) => ({
+const counts = (t: Taken, content: ContentCounts, notes: number) => ({
   goals: t.goals.length - t.sessions.length,
   sessions: t.sessions.length,
   ...content,
+  notes,
   sessionLinks: t.sessionLinks.length,
   targets: t.targets.length,
   pauses: t.pauses.length,
@@ -48,6 +50,7 @@ export class GoalDeletionService {
     private readonly levels: LevelsService,
     private readonly targets: TargetsService,
     private readonly content: SessionContent,
+    private readonly notes: NotesService,
   ) {}
 
   async remove(ctx: RequestContext, goalId: string) {
@@ -57,14 +60,16 @@ export class GoalDeletionService {
     const subtree = tree.subtreeOf(goal.id);
     const taken = await this.liveRowsBelow(ctx, subtree);
     const deletionId = randomUUID();
+    // The content's take takes the notes about its instances under the same id.
     const content = await this.content.take(ctx, taken.sessions, deletionId);
+    const notes = (await this.notes.take(ctx, taken.goals, deletionId)) + content.notes;
     await this.tenantData.repo(PracticeSessionGoal).softDelete(ctx, taken.sessionLinks, deletionId);
     await this.tenantData.repo(TargetCondition).softDelete(ctx, taken.conditions, deletionId);
     await this.tenantData.repo(GoalTarget).softDelete(ctx, taken.targets, deletionId);
     await this.tenantData.repo(GoalPause).softDelete(ctx, taken.pauses, deletionId);
     await this.reader.goals.softDelete(ctx, taken.goals, deletionId);
     const changes = await this.targets.reevaluate(ctx, [...tree.ancestorsOf(goal.id).map((a) => a.id), ...(await this.linkedGoals(ctx, taken))]);
-    return { id: goal.id, deletionId, removed: counts(taken, content), changed: changes.view(goal.id) };
+    return { id: goal.id, deletionId, removed: counts(taken, content, notes), changed: changes.view(goal.id) };
   }
 
   async restore(ctx: RequestContext, goalId: string) {
@@ -95,6 +100,8 @@ export class GoalDeletionService {
       goals: await this.reader.goals.restore(ctx, deletionId),
       sessions: deleted.filter((g) => g.type === 'PracticeSession').length,
       ...(await this.content.restore(ctx, deletionId)),
+      // Every note this delete took: about its goals and sessions, and about their instances.
+      notes: await this.notes.restore(ctx, deletionId),
       sessionLinks: await this.tenantData.repo(PracticeSessionGoal).restore(ctx, deletionId),
       targets: await this.tenantData.repo(GoalTarget).restore(ctx, deletionId),
       conditions: await this.tenantData.repo(TargetCondition).restore(ctx, deletionId),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActivitiesModule } from '../activities/activities.module';
+import { NotesModule } from '../notes/notes.module';
 import { CompletionService } from './completion.service';
 import { GoalActivitiesController } from './goal-activities.controller';
 import { GoalActivitiesService } from './goal-activities.service';
@@ -15,7 +16,7 @@ import { TargetsController } from './targets.controller';
 import { TargetsService } from './targets.service';
 
 @Module({
-  imports: [ActivitiesModule],
+  imports: [ActivitiesModule, NotesModule],
   controllers: [RootsController, RootController, GoalsController, LevelsController, TargetsController, GoalActivitiesController],
   providers: [RootsService, GoalReader, LevelsService, CompletionService, TargetsService, GoalsService, GoalDeletionService, GoalActivitiesService],
   // The practice side evaluates a session's targets and deletes sessions as goals.

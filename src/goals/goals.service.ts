@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { RequestContext } from '../context/request-context';
+import { NotesService } from '../notes/notes.service';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { Changes } from './changes';
 import { CompletionService } from './completion.service';
@@ -35,6 +36,7 @@ export class GoalsService {
     private readonly levels: LevelsService,
     private readonly completion: CompletionService,
     private readonly targets: TargetsService,
+    private readonly notes: NotesService,
   ) {}
 
   private get goals() {
@@ -59,6 +61,7 @@ export class GoalsService {
       ...this.nest(tree, node),
       breadcrumb: tree.ancestorsOf(node.id).map((a) => ({ id: a.id, type: a.type, name: a.name })),
       targets: await this.targets.ofGoal(ctx, node.id),
+      noteCount: await this.notes.countOf(ctx, node.id),
     };
   }
 

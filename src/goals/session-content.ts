@@ -22,6 +22,11 @@ export interface ContentCounts {
   metricValues: number;
 }
 
+/** What a delete took: the content, and the notes about its instances (src/notes), under the same id. */
+export interface TakenContent extends ContentCounts {
+  notes: number;
+}
+
 /**
  * What the goal tree needs of the content of practice sessions (sections, instances, sets,
  * values: src/sessions). Sessions are goals and build on this folder, so the goal tree names
@@ -35,8 +40,8 @@ export abstract class SessionContent {
   abstract valuesOf(ctx: RequestContext, metricId: string): Promise<ValueEvidence[]>;
 
   /** Soft-deletes the live content of these sessions under the deletion id. */
-  abstract take(ctx: RequestContext, sessionIds: string[], deletionId: string): Promise<ContentCounts>;
+  abstract take(ctx: RequestContext, sessionIds: string[], deletionId: string): Promise<TakenContent>;
 
-  /** Brings back the content that this deletion id took. */
+  /** Brings back the content that this deletion id took (the goal tree restores the notes of the deletion itself). */
   abstract restore(ctx: RequestContext, deletionId: string): Promise<ContentCounts>;
 }

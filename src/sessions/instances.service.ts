@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ActivityDefinition } from '../activities/activity-definition.entity';
 import { RequestContext } from '../context/request-context';
+import { NotesService } from '../notes/notes.service';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { TenantPatch } from '../tenancy/tenant-repository';
 import { ActivityInstance } from './activity-instance.entity';
@@ -29,6 +30,7 @@ export class InstancesService {
     private readonly reader: SessionReader,
     private readonly completion: SessionCompletionService,
     private readonly layout: SessionLayout,
+    private readonly notes: NotesService,
   ) {}
 
   private get instances() {
@@ -80,7 +82,7 @@ export class InstancesService {
     return this.reader.instanceView(ctx, instance.id);
   }
 
-  /** Soft-deletes the instance with its sets and values, under one deletion id. */
+  /** Soft-deletes the instance with its sets, values and the notes about it, under one deletion id. */
   async remove(ctx: RequestContext, instanceId: string): Promise<void> {
     const found = await this.reader.instance(ctx, instanceId);
     const session = await this.reader.session(ctx, found.practiceSessionId, true);
@@ -90,6 +92,7 @@ export class InstancesService {
     const sets = await this.data.repo(ActivitySet).find(ctx, { where: { activityInstanceId: instance.id } });
     await softDeleteAll(this.data.repo(MetricValue), ctx, values.map((v) => v.id), deletionId);
     await softDeleteAll(this.data.repo(ActivitySet), ctx, sets.map((s) => s.id), deletionId);
+    await this.notes.take(ctx, [instance.id], deletionId);
     await this.instances.softDelete(ctx, [instance.id], deletionId);
     await this.layout.touch(ctx, session);
     if (values.length) await this.completion.evaluateValueChange(ctx, instance.practiceSessionId);

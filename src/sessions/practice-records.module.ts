@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { NotesModule } from '../notes/notes.module';
 import { PracticeRecords } from '../activities/practice-records';
 import { SessionContent } from '../goals/session-content';
 import { TemplateSessionRecords } from '../templates/template-records';
@@ -8,6 +9,7 @@ import { SessionContentRecords } from './session-content.service';
 /** Answers, from recorded practice, what activities, templates and the goal tree ask (see their ports). */
 @Global()
 @Module({
+  imports: [NotesModule],
   providers: [
     SessionPracticeRecords,
     { provide: PracticeRecords, useExisting: SessionPracticeRecords },

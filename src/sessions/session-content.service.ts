@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { RequestContext } from '../context/request-context';
 import { TenantEntity } from '../database/base.entity';
-import { ContentCounts, InstanceEvidence, SessionContent, ValueEvidence } from '../goals/session-content';
+import { ContentCounts, InstanceEvidence, SessionContent, TakenContent, ValueEvidence } from '../goals/session-content';
+import { NotesService } from '../notes/notes.service';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { TenantEntityClass, TenantWhere } from '../tenancy/tenant-repository';
 import { ActivityInstance } from './activity-instance.entity';
@@ -17,7 +18,10 @@ const CHUNK = 500;
 /** The content of sessions, as the goal tree's targets and deletes ask for it (its port SessionContent). */
 @Injectable()
 export class SessionContentRecords implements SessionContent {
-  constructor(private readonly data: TenantData) {}
+  constructor(
+    private readonly data: TenantData,
+    private readonly notes: NotesService,
+  ) {}
 
   instancesOf(ctx: RequestContext, activityId: string): Promise<InstanceEvidence[]> {
     return this.data
@@ -38,17 +42,18 @@ export class SessionContentRecords implements SessionContent {
     return rows.map((v) => ({ activityInstanceId: v.activityInstanceId, metricDefinitionId: v.metricDefinitionId, value: Number(v.value) }));
   }
 
-  /** Children first: values and sets, then instances, then sections. */
-  async take(ctx: RequestContext, sessionIds: string[], deletionId: string): Promise<ContentCounts> {
+  /** Children first: values and sets, then instances (with the notes about them), then sections. */
+  async take(ctx: RequestContext, sessionIds: string[], deletionId: string): Promise<TakenContent> {
     const instances = await this.ids(ctx, ActivityInstance, 'practiceSessionId', sessionIds);
     const metricValues = await this.ids(ctx, MetricValue, 'activityInstanceId', instances);
     const sets = await this.ids(ctx, ActivitySet, 'activityInstanceId', instances);
     const sections = await this.ids(ctx, SessionSection, 'sessionId', sessionIds);
     await softDeleteAll(this.data.repo(MetricValue), ctx, metricValues, deletionId);
     await softDeleteAll(this.data.repo(ActivitySet), ctx, sets, deletionId);
+    const notes = await this.notes.take(ctx, instances, deletionId);
     await softDeleteAll(this.data.repo(ActivityInstance), ctx, instances, deletionId);
     await softDeleteAll(this.data.repo(SessionSection), ctx, sections, deletionId);
-    return { sections: sections.length, activityInstances: instances.length, sets: sets.length, metricValues: metricValues.length };
+    return { sections: sections.length, activityInstances: instances.length, sets: sets.length, metricValues: metricValues.length, notes };
   }
 
   /** Parents first, so that no live row names a deleted one in between. */

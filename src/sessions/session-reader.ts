@@ -7,6 +7,7 @@ import { RequestContext } from '../context/request-context';
 import { dialectOf } from '../database/dialect';
 import { Goal } from '../goals/goal.entity';
 import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
+import { NotesService } from '../notes/notes.service';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityInstance } from './activity-instance.entity';
 import { ActivitySet } from './activity-set.entity';
@@ -28,7 +29,10 @@ export const PRACTICE_SESSION = 'PracticeSession';
  */
 @Injectable()
 export class SessionReader {
-  constructor(private readonly data: TenantData) {}
+  constructor(
+    private readonly data: TenantData,
+    private readonly notes: NotesService,
+  ) {}
 
   /** A live session of the root; `lock` holds its row until the request's transaction ends. */
   async session(ctx: RequestContext, id: string, lock = false): Promise<Goal> {
@@ -90,6 +94,7 @@ export class SessionReader {
       sections: sectionViews,
       instances,
       activeSeconds: instances.reduce((n, i) => n + i.activeSeconds, 0),
+      noteCount: await this.notes.countOf(ctx, s.id),
     };
   }
 

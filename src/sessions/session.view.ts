@@ -256,6 +256,9 @@ export class SessionView extends SessionSummaryView {
 
   @ApiProperty({ description: "The active seconds of its instances, by the server's clock." })
   activeSeconds: number;
+
+  @ApiProperty({ description: 'How many live notes are about the session itself (GET /sessions/:sessionId/notes).' })
+  noteCount: number;
 }
 
 export class ActiveSessionView {

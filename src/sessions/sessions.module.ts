@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GoalsModule } from '../goals/goals.module';
+import { NotesModule } from '../notes/notes.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { InstancesController } from './instances.controller';
 import { InstancesService } from './instances.service';
@@ -13,7 +14,7 @@ import { TimersService } from './timers.service';
 import { ValuesService } from './values.service';
 
 @Module({
-  imports: [GoalsModule, TemplatesModule],
+  imports: [GoalsModule, TemplatesModule, NotesModule],
   controllers: [SessionsController, InstancesController],
   providers: [SessionReader, SessionLayout, SessionsService, SessionCompletionService, InstancesService, TimersService, ValuesService, TemplatePlans],
   exports: [SessionCompletionService, SessionsService],

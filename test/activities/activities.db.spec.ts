@@ -57,6 +57,7 @@ describeDb('activity definitions', () => {
       ],
       inactiveMetrics: [],
       inactiveSplits: [],
+      noteCount: 0,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       version: 1,

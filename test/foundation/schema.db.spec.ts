@@ -5,10 +5,10 @@ import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../hel
 import { seedRoot, SeededRoot } from '../helpers/seed';
 import { insertRow, isPostgres, sql, testId } from './helpers';
 
-/** The tenant tables of issue 2, section 3, the goal links of issue 13, those of the goal tree (issue 14), and of activities and templates (issue 15). */
+/** The tenant tables of issue 2, section 3, the goal links of issue 13, those of the goal tree (issue 14), of activities and templates (issue 15), and notes (issue 16). */
 const TENANT_TABLES = [
   'activity_definitions', 'activity_groups', 'activity_instances', 'activity_sets', 'goal_activities', 'goal_activity_groups',
-  'goal_levels', 'goal_pauses', 'goal_targets', 'goals', 'metric_definitions', 'metric_values', 'practice_session_goals',
+  'goal_levels', 'goal_pauses', 'goal_targets', 'goals', 'metric_definitions', 'metric_values', 'notes', 'practice_session_goals',
   'program_block_goals', 'program_blocks', 'program_day_sessions', 'program_days', 'program_goals', 'programs', 'scheduled_sessions', 'session_sections',
   'session_template_activities', 'session_template_sections', 'session_templates', 'split_definitions', 'target_conditions',
 ];

@@ -83,6 +83,7 @@ export async function seedTenant(ds: DataSource, userId: string, rootId: string,
     activityId: ids.activity_definitions,
     position: 0,
   });
+  ids.notes = await insert('Note', { aboutType: 'goal', aboutId: ids.goals, content: `Note ${label}` });
   // A deleted row, so that the trash has a deletion of this root (its :deletionId).
   ids.deletion = id();
   await insert('SessionTemplate', { name: `Deleted template ${label}`, deletedAt: new Date('2026-01-05T00:00:00Z'), deletionId: ids.deletion });

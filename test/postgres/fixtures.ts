@@ -63,6 +63,7 @@ export function tenantRows(label: string, email: string): Tenant {
     r('goal_activity_groups', { id: id(), root_id: rootId, goal_id: stg, group_id: group }),
     r('session_template_sections', { id: section, root_id: rootId, template_id: template, position: 0, name: 'Warm-up', duration_minutes: 10 }),
     r('session_template_activities', { id: id(), root_id: rootId, section_id: section, activity_id: def, position: 0 }),
+    r('notes', { id: id(), root_id: rootId, about_type: 'session', about_id: ps, content: `**Note** ${label}`, pinned: 1 }),
     r('refresh_tokens', { id: id(), user_id: userId, family_id: id(), token_hash: `hash-${label}-${id()}`, expires_at: t('2027-01-01T00:00:00.000Z') }),
   ];
   return { userId, rootId, rows };
@@ -95,6 +96,7 @@ export const TENANT_TABLES = [
   'goal_activity_groups',
   'session_template_sections',
   'session_template_activities',
+  'notes',
 ];
 
 function sqliteTimestamp(d: Date): string {

@@ -38,6 +38,7 @@ const PARAM_IDS: Record<string, keyof SeededIds | string> = {
   targetId: 'goal_targets',
   sectionId: 'session_sections',
   deletionId: 'deletion',
+  noteId: 'notes',
   // Not a route param: ids that sample bodies name.
   shortTermGoalId: 'shortTermGoal',
 };
@@ -113,6 +114,10 @@ const SAMPLE_BODIES: Record<string, SampleBody> = {
   'POST /api/roots/:rootId/programs/:programId/blocks/:blockId/days/:dayId/copy': (ids) => ({ toBlockId: ids.blockId }),
   'POST /api/roots/:rootId/programs/:programId/days/:dayId/schedule': (ids) => ({ date: '2026-01-05', templateId: ids.templateId, parentGoalIds: [ids.shortTermGoalId] }),
   'POST /api/roots/:rootId/programs/:programId/days/:dayId/unschedule': () => ({ date: '2026-01-05' }),
+  'POST /api/roots/:rootId/notes': (ids) => ({ content: 'Into A', about: { type: 'goal', id: ids.goalId } }),
+  'PATCH /api/roots/:rootId/notes/:noteId': () => ({ content: 'Changed by B' }),
+  'POST /api/roots/:rootId/notes/:noteId/pin': () => ({}),
+  'POST /api/roots/:rootId/notes/:noteId/unpin': () => ({}),
 };
 
 /** Write routes whose bodies name no id, each a deliberate decision: nothing to try in the body. */
@@ -141,6 +146,9 @@ const BODY_WITHOUT_IDS = new Set([
   'POST /api/roots/:rootId/activity-instances/:instanceId/timer/stop',
   'POST /api/roots/:rootId/programs/:programId/restore',
   'POST /api/roots/:rootId/programs/:programId/days/:dayId/unschedule',
+  'PATCH /api/roots/:rootId/notes/:noteId',
+  'POST /api/roots/:rootId/notes/:noteId/pin',
+  'POST /api/roots/:rootId/notes/:noteId/unpin',
 ]);
 
 type Caller = { token: string; password: string; userId: string; seeded: SeededIds };
