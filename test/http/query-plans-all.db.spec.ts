@@ -23,7 +23,7 @@ const PARAM_IDS: Record<string, string> = {
   goalId: 'goals', sessionId: 'session', groupId: 'activity_groups', activityId: 'activity_definitions', metricId: 'metric_definitions',
   splitId: 'split_definitions', instanceId: 'activity_instances', valueId: 'metric_values', templateId: 'session_templates', programId: 'programs',
   blockId: 'program_blocks', dayId: 'program_days', scheduledSessionId: 'scheduled_sessions', linkId: 'practice_session_goals', targetId: 'goal_targets',
-  sectionId: 'session_sections',
+  sectionId: 'session_sections', noteId: 'notes', deletionId: 'deletion',
 };
 const PARAM_VALUES: Record<string, string> = { type: 'LongTermGoal' };
 /** Query strings that read routes need to answer 200 (filled like the path). */
