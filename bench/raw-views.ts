@@ -29,6 +29,7 @@ function statements(db: Database.Database): Record<string, Database.Statement> {
        WHERE g.root_id = ? AND l.practice_session_id = ? AND g.deleted_at IS NULL ORDER BY g.created_at, g.id`,
     ),
     immediate: db.prepare(`SELECT id, name, description, completed FROM goals WHERE root_id = ? AND parent_id = ? AND deleted_at IS NULL ORDER BY sort_order, created_at, id`),
+    noteCount: db.prepare(`SELECT count(*) AS n FROM notes WHERE root_id = ? AND about_id = ? AND deleted_at IS NULL`),
     sections: db.prepare(`SELECT id, position, name, duration_minutes FROM session_sections WHERE root_id = ? AND session_id = ? AND deleted_at IS NULL ORDER BY position`),
     instances: db.prepare(`SELECT * FROM activity_instances WHERE root_id = ? AND practice_session_id = ? AND deleted_at IS NULL ORDER BY sort_order, created_at, id`),
     activities: db.prepare(`SELECT id, name, has_sets FROM activity_definitions WHERE root_id = ? AND id IN ${IDS}`),
@@ -91,6 +92,7 @@ export function readSession(db: Database.Database, rootId: string, sessionId: st
     }),
     instances,
     activeSeconds: instances.reduce((n, i) => n + i.activeSeconds, 0),
+    noteCount: (st.noteCount.get(rootId, s.id) as Row).n,
   };
 }
 
