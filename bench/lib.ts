@@ -133,7 +133,22 @@ export interface LoadResult extends Round {
  * One round of autocannon over a list of requests (each connection cycles through them, so
  * the load spreads over many roots and users), with the server child's CPU time per request.
  */
+/**
+ * Waits until the server has finished what the last load left in flight: autocannon stops at
+ * the deadline, but a server still works through the requests it had accepted (seconds of them
+ * for a slow route at 32 connections), and would charge them to the next measure.
+ */
+export async function settle(child: ChildProcess): Promise<void> {
+  for (let last = cpuOf(child), i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = cpuOf(child);
+    if (now - last < 10_000) return; // under 10 ms of CPU in 100 ms: idle
+    last = now;
+  }
+}
+
 export async function load(url: string, requests: object[], seconds: number, connections: number, child?: ChildProcess): Promise<LoadResult> {
+  if (child) await settle(child);
   const before = child ? cpuOf(child) : undefined;
   const result = await autocannon({ url, requests, duration: seconds, connections, timeout: 30 });
   const after = child ? cpuOf(child) : undefined;
