@@ -1,13 +1,7 @@
 import { DataSource } from 'typeorm';
-import { TENANT_ENTITIES } from '../../src/database/entities';
-import { UnitOfWork } from '../../src/database/unit-of-work';
+import { planProblems, recordStatements, tablesOf, tenantTablesOf } from '../helpers/query-plans';
 import { Api, sessionApi } from '../sessions/helpers';
 import { get, practice } from './helpers';
-
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
 
 /**
  * Every statement the analytics routes run, read back with SQLite's EXPLAIN QUERY PLAN: each
@@ -19,30 +13,13 @@ describe('query plans of the analytics routes (SQLite)', () => {
   let api: Api;
   let ds: DataSource;
   let tenantTables: Set<string>;
-  const captured: Captured[] = [];
 
   beforeAll(async () => {
     api = await sessionApi('analytics-plans@example.com');
     ds = api.t.db.dataSource;
-    tenantTables = new Set(TENANT_ENTITIES.map((e) => ds.getMetadata(e).tableName));
+    tenantTables = tenantTablesOf(ds);
   });
   afterAll(async () => api?.t.close());
-
-  async function recording(work: () => Promise<void>): Promise<void> {
-    const reader = (api.t.app.get(UnitOfWork) as unknown as { reader?: DataSource }).reader;
-    const sources = [ds, ...(reader ? [reader] : [])] as unknown as { logger: object }[];
-    const originals = sources.map((s) => s.logger);
-    sources.forEach((s, k) => {
-      s.logger = new Proxy(originals[k], {
-        get: (target, key) => (key === 'logQuery' ? (sql: string, params: unknown[] = []) => captured.push({ sql, params }) : Reflect.get(target, key)),
-      });
-    });
-    try {
-      await work();
-    } finally {
-      sources.forEach((s, k) => (s.logger = originals[k]));
-    }
-  }
 
   async function rootWithPractice(label: string) {
     const root = await api.newRoot(label);
@@ -68,7 +45,7 @@ describe('query plans of the analytics routes (SQLite)', () => {
     await rootWithPractice('Other 1');
     await rootWithPractice('Other 2');
     const r = await rootWithPractice('Mine');
-    await recording(async () => {
+    const { statements: captured } = await recordStatements(api.t.app, ds, async () => {
       const series = `/activities/${r.press.id}/series`;
       for (const agg of ['last', 'max', 'sum', 'average', 'top_set', 'yield']) {
         for (const bucket of ['session', 'week']) await get(api, r.root, `${series}?agg=${agg}&bucket=${bucket}&from=2026-03-01&to=2026-12-31&splitId=${r.press.splits.L}`);
@@ -86,41 +63,10 @@ describe('query plans of the analytics routes (SQLite)', () => {
 
     const reads = captured.filter((c) => /^\s*(SELECT|WITH)\b/i.test(c.sql) && tablesOf(c.sql).some((t) => tenantTables.has(t.table)));
     expect(reads.length).toBeGreaterThan(30);
-    const seen = new Set<string>();
-    const problems: string[] = [];
-    for (const { sql, params } of reads) {
-      const aliases = new Map(tablesOf(sql).map((t) => [t.alias, t.table]));
-      const plan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
-      for (const { detail } of plan) {
-        const m = /^(SCAN|SEARCH) (\S+)(?: EXISTS)?(?: USING (?:COVERING )?INDEX (\S+)| USING (INTEGER )?PRIMARY KEY)?/.exec(detail);
-        if (!m) continue;
-        const table = aliases.get(m[2]) ?? m[2];
-        if (!tenantTables.has(table)) continue;
-        seen.add(table);
-        const first = m[3] ? await firstColumn(m[3]) : 'rowid';
-        const allowed = new Set(['root_id', 'id', ...(await foreignKeyColumns(table))]);
-        if (m[1] === 'SCAN' || !allowed.has(first)) problems.push(`${detail} (first column ${first}) in: ${sql.slice(0, 300)}`);
-      }
-    }
+    const { problems, seen } = await planProblems(ds, reads, tenantTables);
     expect(problems).toEqual([]);
     expect([...seen].sort()).toEqual(
       expect.arrayContaining(['activity_definitions', 'activity_groups', 'activity_instances', 'goal_pauses', 'goal_targets', 'goals', 'metric_definitions', 'metric_values', 'practice_session_goals', 'session_sections', 'split_definitions']),
     );
   });
-
-  function tablesOf(sql: string): { table: string; alias: string }[] {
-    const out: { table: string; alias: string }[] = [];
-    for (const m of sql.matchAll(/\b(?:FROM|JOIN)\s+"(\w+)"(?:\s+(?:AS\s+)?"(\w+)")?/gi)) out.push({ table: m[1], alias: m[2] ?? m[1] });
-    return out;
-  }
-
-  async function firstColumn(index: string): Promise<string> {
-    const cols: { name: string }[] = await ds.query(`PRAGMA index_info("${index}")`);
-    return cols[0]?.name ?? '';
-  }
-
-  async function foreignKeyColumns(table: string): Promise<string[]> {
-    const fks: { from: string }[] = await ds.query(`PRAGMA foreign_key_list("${table}")`);
-    return fks.map((f) => f.from);
-  }
 });

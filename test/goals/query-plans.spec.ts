@@ -1,14 +1,9 @@
 import { DataSource } from 'typeorm';
-import { TENANT_ENTITIES } from '../../src/database/entities';
+import { Captured, planProblems, READS, recordStatements, tablesOf, tenantTablesOf } from '../helpers/query-plans';
 import { TargetsService } from '../../src/goals/targets.service';
 import { RequestContext } from '../../src/context/request-context';
 import { inUnit } from '../helpers/db';
 import { Api, chain, goalApi, practice } from './helpers';
-
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
 
 /**
  * Every statement the goal tree's routes run, read back with SQLite's EXPLAIN QUERY PLAN: each
@@ -24,23 +19,15 @@ describe('query plans of the goal tree (SQLite)', () => {
   beforeAll(async () => {
     api = await goalApi('plans@example.com');
     ds = api.t.db.dataSource;
-    tenantTables = new Set(TENANT_ENTITIES.map((e) => ds.getMetadata(e).tableName));
+    tenantTables = tenantTablesOf(ds);
   });
   afterAll(async () => api?.t.close());
 
-  /** Runs `work` with every statement of the app's DataSource recorded. */
-  async function recording(work: () => Promise<void>): Promise<void> {
-    const holder = ds as unknown as { logger: object };
-    const original = holder.logger;
-    holder.logger = new Proxy(original, {
-      get: (target, key) =>
-        key === 'logQuery' ? (sql: string, params: unknown[] = []) => captured.push({ sql, params }) : Reflect.get(target, key),
-    });
-    try {
-      await work();
-    } finally {
-      holder.logger = original;
-    }
+  /** Runs `work` with every statement recorded, and keeps them all for the plan check. */
+  async function recording<T>(work: () => Promise<T>): Promise<{ result: T; statements: Captured[] }> {
+    const recorded = await recordStatements(api.t.app, ds, work);
+    captured.push(...recorded.statements);
+    return recorded;
   }
 
   async function seedOtherRoot(): Promise<void> {
@@ -103,44 +90,13 @@ describe('query plans of the goal tree (SQLite)', () => {
     const scan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN SELECT * FROM "goals" "g" WHERE g.name = ?`, ['x']);
     expect(scan.map((r) => r.detail)).toEqual([expect.stringMatching(/^SCAN g\b/)]);
 
-    const reads = captured.filter((c) => /^\s*(SELECT|UPDATE|DELETE|WITH)\b/i.test(c.sql) && tablesOf(c.sql).some((t) => tenantTables.has(t.table)));
+    const reads = captured.filter((c) => READS.test(c.sql) && tablesOf(c.sql).some((t) => tenantTables.has(t.table)));
     expect(reads.length).toBeGreaterThan(100);
-    const seen = new Set<string>();
-    const problems: string[] = [];
-    for (const { sql, params } of reads) {
-      const aliases = new Map(tablesOf(sql).map((t) => [t.alias, t.table]));
-      const plan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
-      for (const { detail } of plan) {
-        const m = /^(SCAN|SEARCH) (\S+)(?: USING (?:COVERING )?INDEX (\S+)| USING (INTEGER )?PRIMARY KEY)?/.exec(detail);
-        if (!m) continue;
-        const table = aliases.get(m[2]) ?? m[2];
-        if (!tenantTables.has(table)) continue;
-        seen.add(table);
-        const first = m[3] ? await firstColumn(m[3]) : 'rowid';
-        const allowed = new Set(['root_id', 'id', ...(await foreignKeyColumns(table))]);
-        if (m[1] === 'SCAN' || !allowed.has(first)) problems.push(`${detail} (first column ${first}) in: ${sql.slice(0, 160)}`);
-      }
-    }
+    const { problems, seen } = await planProblems(ds, reads, tenantTables);
     expect(problems).toEqual([]);
     // The routes reached every table of the tree and of the practice they evaluate.
     expect([...seen].sort()).toEqual(
       expect.arrayContaining(['activity_definitions', 'activity_instances', 'goal_levels', 'goal_pauses', 'goal_targets', 'goals', 'metric_definitions', 'metric_values', 'practice_session_goals', 'target_conditions']),
     );
   });
-
-  function tablesOf(sql: string): { table: string; alias: string }[] {
-    const out: { table: string; alias: string }[] = [];
-    for (const m of sql.matchAll(/\b(?:FROM|JOIN|UPDATE|INTO)\s+"(\w+)"(?:\s+(?:AS\s+)?"(\w+)")?/gi)) out.push({ table: m[1], alias: m[2] ?? m[1] });
-    return out;
-  }
-
-  async function firstColumn(index: string): Promise<string> {
-    const cols: { name: string }[] = await ds.query(`PRAGMA index_info("${index}")`);
-    return cols[0]?.name ?? '';
-  }
-
-  async function foreignKeyColumns(table: string): Promise<string[]> {
-    const fks: { from: string }[] = await ds.query(`PRAGMA foreign_key_list("${table}")`);
-    return fks.map((f) => f.from);
-  }
 });

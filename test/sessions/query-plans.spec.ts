@@ -1,12 +1,6 @@
 import { DataSource } from 'typeorm';
-import { TENANT_ENTITIES } from '../../src/database/entities';
-import { UnitOfWork } from '../../src/database/unit-of-work';
+import { Captured, planProblems, READS, recordStatements, tablesOf, tenantTablesOf } from '../helpers/query-plans';
 import { Api, direct, ok, sessionApi } from './helpers';
-
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
 
 /**
  * Every statement the sessions routes run, read back with SQLite's EXPLAIN QUERY PLAN: each
@@ -23,28 +17,15 @@ describe('query plans of the sessions routes (SQLite)', () => {
   beforeAll(async () => {
     api = await sessionApi('plans@example.com');
     ds = api.t.db.dataSource;
-    tenantTables = new Set(TENANT_ENTITIES.map((e) => ds.getMetadata(e).tableName));
+    tenantTables = tenantTablesOf(ds);
   });
   afterAll(async () => api?.t.close());
 
-  /** Runs `work` with every statement recorded, on the write connection and on the read one. */
+  /** Runs `work` with every statement recorded, and keeps them all for the plan check. */
   async function recording<T>(work: () => Promise<T>): Promise<{ result: T; statements: Captured[] }> {
-    const reader = (api.t.app.get(UnitOfWork) as unknown as { reader?: DataSource }).reader;
-    const sources = [ds, ...(reader ? [reader] : [])] as unknown as { logger: object }[];
-    const originals = sources.map((s) => s.logger);
-    const statements: Captured[] = [];
-    sources.forEach((s, k) => {
-      s.logger = new Proxy(originals[k], {
-        get: (target, key) => (key === 'logQuery' ? (sql: string, params: unknown[] = []) => statements.push({ sql, params }) : Reflect.get(target, key)),
-      });
-    });
-    try {
-      const result = await work();
-      captured.push(...statements);
-      return { result, statements };
-    } finally {
-      sources.forEach((s, k) => (s.logger = originals[k]));
-    }
+    const recorded = await recordStatements(api.t.app, ds, work);
+    captured.push(...recorded.statements);
+    return recorded;
   }
 
   /** A root with sessions, instances, sets and values of its own, so that a query that lost its root would read them. */
@@ -102,24 +83,9 @@ describe('query plans of the sessions routes (SQLite)', () => {
     const scan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN SELECT * FROM "activity_instances" "i" WHERE i.notes = ?`, ['x']);
     expect(scan.map((r) => r.detail)).toEqual([expect.stringMatching(/^SCAN i\b/)]);
 
-    const reads = captured.filter((c) => /^\s*(SELECT|UPDATE|DELETE|WITH)\b/i.test(c.sql) && tablesOf(c.sql).some((t) => tenantTables.has(t.table)));
+    const reads = captured.filter((c) => READS.test(c.sql) && tablesOf(c.sql).some((t) => tenantTables.has(t.table)));
     expect(reads.length).toBeGreaterThan(150);
-    const seen = new Set<string>();
-    const problems: string[] = [];
-    for (const { sql, params } of reads) {
-      const aliases = new Map(tablesOf(sql).map((t) => [t.alias, t.table]));
-      const plan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
-      for (const { detail } of plan) {
-        const m = /^(SCAN|SEARCH) (\S+)(?: EXISTS)?(?: USING (?:COVERING )?INDEX (\S+)| USING (INTEGER )?PRIMARY KEY)?/.exec(detail);
-        if (!m) continue;
-        const table = aliases.get(m[2]) ?? m[2];
-        if (!tenantTables.has(table)) continue;
-        seen.add(table);
-        const first = m[3] ? await firstColumn(m[3]) : 'rowid';
-        const allowed = new Set(['root_id', 'id', ...(await foreignKeyColumns(table))]);
-        if (m[1] === 'SCAN' || !allowed.has(first)) problems.push(`${detail} (first column ${first}) in: ${sql.slice(0, 200)}`);
-      }
-    }
+    const { problems, seen } = await planProblems(ds, reads, tenantTables);
     expect(problems).toEqual([]);
     expect([...seen].sort()).toEqual(
       expect.arrayContaining(['activity_definitions', 'activity_instances', 'activity_sets', 'goals', 'metric_definitions', 'metric_values', 'practice_session_goals', 'session_sections', 'session_templates', 'split_definitions']),
@@ -148,20 +114,4 @@ describe('query plans of the sessions routes (SQLite)', () => {
     expect(await statementsFor(12)).toBe(one);
     expect(one).toBeLessThanOrEqual(15);
   });
-
-  function tablesOf(sql: string): { table: string; alias: string }[] {
-    const out: { table: string; alias: string }[] = [];
-    for (const m of sql.matchAll(/\b(?:FROM|JOIN|UPDATE|INTO)\s+"(\w+)"(?:\s+(?:AS\s+)?"(\w+)")?/gi)) out.push({ table: m[1], alias: m[2] ?? m[1] });
-    return out;
-  }
-
-  async function firstColumn(index: string): Promise<string> {
-    const cols: { name: string }[] = await ds.query(`PRAGMA index_info("${index}")`);
-    return cols[0]?.name ?? '';
-  }
-
-  async function foreignKeyColumns(table: string): Promise<string[]> {
-    const fks: { from: string }[] = await ds.query(`PRAGMA foreign_key_list("${table}")`);
-    return fks.map((f) => f.from);
-  }
 });
