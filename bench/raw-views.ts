@@ -1,9 +1,10 @@
 /**
  * The raw baseline's reads: the session view of src/sessions/session-reader.ts, as lean SQL
  * on statements prepared once per connection, with the same pure functions for the timers and
- * the comparisons. The same queries (one per kind of row, all instances at once; the previous
- * instances and the earlier extremes as the API asks for them), so that the ratio measures
- * the layers, not a different plan.
+ * the comparisons. The same queries as src/sessions/session-rows.ts (one per kind of row, all
+ * instances at once; the previous instances and the earlier extremes as the API asks for them,
+ * the latter with the same CROSS JOIN order), so that the ratio measures the layers, not a
+ * different plan.
  */
 import type Database from 'better-sqlite3';
 import { compare, Extremes, Recorded } from '../src/sessions/comparisons';
@@ -40,19 +41,23 @@ function statements(db: Database.Database): Record<string, Database.Statement> {
       `SELECT id, activity_instance_id, metric_definition_id, split_definition_id, set_index, value FROM metric_values WHERE root_id = ? AND activity_instance_id IN ${IDS} AND deleted_at IS NULL`,
     ),
     previous: db.prepare(
-      `SELECT cur.id, (SELECT p.id FROM activity_instances p WHERE p.root_id = cur.root_id AND p.deleted_at IS NULL
-          AND p.activity_definition_id = cur.activity_definition_id AND p.practice_session_id <> cur.practice_session_id AND p.created_at < cur.created_at
-          ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS previous_id
-       FROM activity_instances cur WHERE cur.root_id = ? AND cur.id IN ${IDS} AND cur.deleted_at IS NULL`,
+      `SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at
+       FROM activity_instances cur
+       JOIN activity_instances p ON p.root_id = cur.root_id AND p.deleted_at IS NULL AND p.id = (
+         SELECT q.id FROM activity_instances q WHERE q.root_id = cur.root_id AND q.deleted_at IS NULL
+           AND q.activity_definition_id = cur.activity_definition_id AND q.practice_session_id <> cur.practice_session_id AND q.created_at < cur.created_at
+         ORDER BY q.created_at DESC, q.id DESC LIMIT 1)
+       WHERE cur.root_id = ? AND cur.id IN ${IDS} AND cur.deleted_at IS NULL`,
     ),
-    previousRows: db.prepare(`SELECT id, practice_session_id, time_start, created_at FROM activity_instances WHERE root_id = ? AND id IN ${IDS} AND deleted_at IS NULL`),
     earlier: db.prepare(
       `SELECT cur.id AS instance_id, v.metric_definition_id AS metric_id, v.split_definition_id AS split_id, MAX(v.value) AS max, MIN(v.value) AS min
        FROM activity_instances cur
-       JOIN activity_instances p ON p.root_id = cur.root_id AND p.activity_definition_id = cur.activity_definition_id
-         AND p.practice_session_id <> cur.practice_session_id AND p.created_at < cur.created_at AND p.deleted_at IS NULL
-       JOIN metric_values v ON v.root_id = p.root_id AND v.activity_instance_id = p.id AND v.deleted_at IS NULL
+       CROSS JOIN activity_instances p
+       CROSS JOIN metric_values v
        WHERE cur.root_id = ? AND cur.id IN ${IDS} AND cur.deleted_at IS NULL
+         AND p.root_id = cur.root_id AND p.activity_definition_id = cur.activity_definition_id
+         AND p.practice_session_id <> cur.practice_session_id AND p.created_at < cur.created_at AND p.deleted_at IS NULL
+         AND v.root_id = p.root_id AND v.activity_instance_id = p.id AND v.deleted_at IS NULL
        GROUP BY cur.id, v.metric_definition_id, v.split_definition_id`,
     ),
   };
@@ -107,9 +112,8 @@ export function readInstances(db: Database.Database, rootId: string, rows: Row[]
   const splitById = new Map((st.splits.all(rootId, activityIds) as Row[]).map((x) => [x.id, x]));
   const sets = st.sets.all(rootId, ids) as Row[];
   const values = st.values.all(rootId, ids) as Row[];
-  const previousOf = new Map((st.previous.all(rootId, ids) as Row[]).filter((r) => r.previous_id).map((r) => [r.id, r.previous_id as string]));
-  const previousIds = JSON.stringify([...new Set(previousOf.values())]);
-  const previousRows = new Map((st.previousRows.all(rootId, previousIds) as Row[]).map((p) => [p.id, p]));
+  const previousOf = new Map((st.previous.all(rootId, ids) as Row[]).map((r) => [r.id as string, r]));
+  const previousIds = JSON.stringify([...new Set([...previousOf.values()].map((p) => p.previous_id))]);
   const previousValues = previousOf.size ? (st.values.all(rootId, previousIds) as Row[]) : [];
   const earlier = new Map<string, Extremes[]>();
   for (const r of st.earlier.all(rootId, ids) as Row[]) {
@@ -145,8 +149,7 @@ export function readInstances(db: Database.Database, rootId: string, rows: Row[]
     const own = sorted(values.filter((v) => v.activity_instance_id === r.id));
     const ownSets = sets.filter((x) => x.activity_instance_id === r.id);
     const setCount = Math.max(0, ...ownSets.map((x) => x.position + 1), ...(hasSets ? own.map((v) => v.set_index + 1) : []));
-    const prevId = previousOf.get(r.id);
-    const prev = prevId ? previousRows.get(prevId) : undefined;
+    const prev = previousOf.get(r.id);
     return {
       id: r.id,
       sessionId: r.practice_session_id,
@@ -173,10 +176,10 @@ export function readInstances(db: Database.Database, rootId: string, rows: Row[]
         : [],
       values: hasSets ? [] : own.map(valueView),
       comparison: {
-        previousInstanceId: prev?.id ?? null,
+        previousInstanceId: prev?.previous_id ?? null,
         previousSessionId: prev?.practice_session_id ?? null,
         previousAt: prev ? timeOf(prev.time_start ?? prev.created_at) : null,
-        metrics: compare(recorded(own), prev ? recorded(previousValues.filter((v) => v.activity_instance_id === prev.id)) : [], earlier.get(r.id) ?? [], rules),
+        metrics: compare(recorded(own), prev ? recorded(previousValues.filter((v) => v.activity_instance_id === prev.previous_id)) : [], earlier.get(r.id) ?? [], rules),
       },
       createdAt: timeOf(r.created_at),
       updatedAt: timeOf(r.updated_at),

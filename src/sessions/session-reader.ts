@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import { ActivityDefinition } from '../activities/activity-definition.entity';
-import { MetricDefinition } from '../activities/metric-definition.entity';
-import { SplitDefinition } from '../activities/split-definition.entity';
 import { RequestContext } from '../context/request-context';
 import { dialectOf } from '../database/dialect';
 import { Goal } from '../goals/goal.entity';
-import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
 import { NotesService } from '../notes/notes.service';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { ActivityInstance } from './activity-instance.entity';
-import { ActivitySet } from './activity-set.entity';
-import { compare, Extremes, Recorded } from './comparisons';
-import { MetricValue } from './metric-value.entity';
-import { MetricRules, rulesOf } from './metric-rules';
+import { compare, Recorded } from './comparisons';
+import { MetricRules } from './metric-rules';
 import { instanceNotFound, sessionNotFound } from './session-errors';
 import { SessionSection } from './session-section.entity';
+import { InstanceRow, SessionRows, ValueRow } from './session-rows';
 import { InstanceView, SectionView, SessionView, toSessionSummary, ValueView } from './session.view';
 import { activeSeconds, timerState } from './timer';
 
@@ -63,19 +57,13 @@ export class SessionReader {
   async view(ctx: RequestContext, session: Goal | string): Promise<SessionView> {
     const s = typeof session === 'string' ? await this.session(ctx, session) : session;
     const now = new Date();
-    const goals = await this.data
-      .repo(Goal)
-      .createQueryBuilder(ctx, 'g')
-      .innerJoin(PracticeSessionGoal, 'l', 'l.short_term_goal_id = g.id AND l.deleted_at IS NULL')
-      .andWhere('l.practice_session_id = :id', { id: s.id })
-      .orderBy('g.created_at', 'ASC')
-      .addOrderBy('g.id', 'ASC')
-      .getMany();
+    const rows = new SessionRows(ctx);
+    const goals = await rows.linkedGoals(s.id);
     // Its parent in the tree first, then the other goals it serves in the tree's order.
     goals.sort((a, b) => Number(b.id === s.parentId) - Number(a.id === s.parentId));
-    const immediate = await this.data.repo(Goal).find(ctx, { where: { parentId: s.id }, order: { sortOrder: 'ASC', createdAt: 'ASC', id: 'ASC' } });
-    const sections = await this.sectionsOf(ctx, s.id);
-    const instances = await this.views(ctx, await this.instancesOf(ctx, s.id), now);
+    const immediate = await rows.immediateGoals(s.id);
+    const sections = await rows.sections(s.id);
+    const instances = await this.views(rows, await rows.instances(s.id), now);
     const sectionViews: SectionView[] = sections.map((x) => {
       const own = instances.filter((i) => i.sectionId === x.id);
       return {
@@ -89,8 +77,8 @@ export class SessionReader {
     });
     return {
       ...toSessionSummary(s),
-      goals: goals.map((g) => ({ id: g.id, type: g.type, name: g.name, completed: g.completed })),
-      immediateGoals: immediate.map((g) => ({ id: g.id, name: g.name, description: g.description, completed: g.completed })),
+      goals,
+      immediateGoals: immediate,
       sections: sectionViews,
       instances,
       activeSeconds: instances.reduce((n, i) => n + i.activeSeconds, 0),
@@ -100,34 +88,30 @@ export class SessionReader {
 
   async instanceView(ctx: RequestContext, instance: ActivityInstance | string): Promise<InstanceView> {
     const i = typeof instance === 'string' ? await this.instance(ctx, instance) : instance;
-    return (await this.views(ctx, [i], new Date()))[0];
+    return (await this.views(new SessionRows(ctx), [i], new Date()))[0];
   }
 
   /** Views of instances, all at once. */
-  private async views(ctx: RequestContext, instances: ActivityInstance[], now: Date): Promise<InstanceView[]> {
+  private async views(rows: SessionRows, instances: InstanceRow[], now: Date): Promise<InstanceView[]> {
     if (instances.length === 0) return [];
     const ids = instances.map((i) => i.id);
     const activityIds = [...new Set(instances.map((i) => i.activityDefinitionId))];
-    const activities = await this.data.repo(ActivityDefinition).find(ctx, { where: { id: In(activityIds) }, withDeleted: true });
-    const metrics = await this.data.repo(MetricDefinition).find(ctx, { where: { activityId: In(activityIds) }, withDeleted: true });
-    const splits = await this.data.repo(SplitDefinition).find(ctx, { where: { activityId: In(activityIds) }, withDeleted: true });
-    const sets = await this.data.repo(ActivitySet).find(ctx, { where: { activityInstanceId: In(ids) }, order: { position: 'ASC' } });
-    const values = await this.data.repo(MetricValue).find(ctx, { where: { activityInstanceId: In(ids) } });
-    const previous = await this.previousInstances(ctx, ids);
-    const previousIds = [...new Set([...previous.values()].map((p) => p.id))];
-    const previousValues = previousIds.length ? await this.data.repo(MetricValue).find(ctx, { where: { activityInstanceId: In(previousIds) } }) : [];
-    const earlier = await this.earlierExtremes(ctx, ids);
+    const activities = await rows.activities(activityIds);
+    const metrics = await rows.metrics(activityIds);
+    const splits = await rows.splits(activityIds);
+    const sets = await rows.sets(ids);
+    const values = await rows.values(ids);
+    const previous = await rows.previous(ids);
+    const previousValues = await rows.values([...new Set([...previous.values()].map((p) => p.id))]);
+    const earlier = await rows.earlierExtremes(ids);
 
     const activityById = new Map(activities.map((a) => [a.id, a]));
     const metricById = new Map(metrics.map((m) => [m.id, m]));
     const splitById = new Map(splits.map((x) => [x.id, x]));
-    const rules = (metricId: string): MetricRules => {
-      const m = metricById.get(metricId);
-      return m ? rulesOf(m) : { min: null, max: null, higherIsBetter: true };
-    };
-    const metricOrder = (v: MetricValue) => metricById.get(v.metricDefinitionId)?.sortOrder ?? 0;
-    const splitOrder = (v: MetricValue) => (v.splitDefinitionId ? (splitById.get(v.splitDefinitionId)?.order ?? 0) : -1);
-    const valueView = (v: MetricValue): ValueView => {
+    const rules = (metricId: string): MetricRules => metricById.get(metricId)?.rules ?? { min: null, max: null, higherIsBetter: true };
+    const metricOrder = (v: ValueRow) => metricById.get(v.metricDefinitionId)?.sortOrder ?? 0;
+    const splitOrder = (v: ValueRow) => (v.splitDefinitionId ? (splitById.get(v.splitDefinitionId)?.order ?? 0) : -1);
+    const valueView = (v: ValueRow): ValueView => {
       const m = metricById.get(v.metricDefinitionId);
       const x = v.splitDefinitionId ? splitById.get(v.splitDefinitionId) : undefined;
       return {
@@ -141,8 +125,8 @@ export class SessionReader {
         value: Number(v.value),
       };
     };
-    const recorded = (list: MetricValue[]): Recorded[] => list.map((v) => ({ metricId: v.metricDefinitionId, splitId: v.splitDefinitionId, value: Number(v.value) }));
-    const sorted = (list: MetricValue[]) =>
+    const recorded = (list: ValueRow[]): Recorded[] => list.map((v) => ({ metricId: v.metricDefinitionId, splitId: v.splitDefinitionId, value: Number(v.value) }));
+    const sorted = (list: ValueRow[]) =>
       [...list].sort((a, b) => a.setIndex - b.setIndex || metricOrder(a) - metricOrder(b) || splitOrder(a) - splitOrder(b) || a.id.localeCompare(b.id));
 
     return instances.map((i) => {
@@ -194,71 +178,5 @@ export class SessionReader {
         version: i.version,
       };
     });
-  }
-
-  /**
-   * For each instance, the latest live instance of the same activity in another session,
-   * added before it: one correlated sub-query, answered from the activity's index.
-   */
-  private async previousInstances(ctx: RequestContext, ids: string[]): Promise<Map<string, { id: string; sessionId: string; at: Date }>> {
-    const rows: { id: string; previous_id: string | null }[] = await this.data
-      .repo(ActivityInstance)
-      .createQueryBuilder(ctx, 'cur')
-      .select('cur.id', 'id')
-      .addSelect(
-        (sub) =>
-          sub
-            .select('p.id')
-            .from(ActivityInstance, 'p')
-            .where('p.activity_definition_id = cur.activity_definition_id')
-            .andWhere('p.practice_session_id <> cur.practice_session_id')
-            .andWhere('p.created_at < cur.created_at')
-            .orderBy('p.created_at', 'DESC')
-            .addOrderBy('p.id', 'DESC')
-            .limit(1),
-        'previous_id',
-      )
-      .andWhere('cur.id IN (:...ids)', { ids })
-      .getRawMany();
-    const previousIds = [...new Set(rows.map((r) => r.previous_id).filter((x): x is string => !!x))];
-    if (previousIds.length === 0) return new Map();
-    const found = await this.data.repo(ActivityInstance).find(ctx, { where: { id: In(previousIds) } });
-    const byId = new Map(found.map((p) => [p.id, { id: p.id, sessionId: p.practiceSessionId, at: p.timeStart ?? p.createdAt }]));
-    const out = new Map<string, { id: string; sessionId: string; at: Date }>();
-    for (const r of rows) {
-      const p = r.previous_id ? byId.get(r.previous_id) : undefined;
-      if (p) out.set(r.id, p);
-    }
-    return out;
-  }
-
-  /** For each instance, the extremes of every value of its activity recorded earlier in other sessions. */
-  private async earlierExtremes(ctx: RequestContext, ids: string[]): Promise<Map<string, Extremes[]>> {
-    const rows: { instance_id: string; metric_id: string; split_id: string | null; max: unknown; min: unknown }[] = await this.data
-      .repo(ActivityInstance)
-      .createQueryBuilder(ctx, 'cur')
-      .innerJoin(
-        ActivityInstance,
-        'p',
-        'p.activity_definition_id = cur.activity_definition_id AND p.practice_session_id <> cur.practice_session_id AND p.created_at < cur.created_at AND p.deleted_at IS NULL',
-      )
-      .innerJoin(MetricValue, 'v', 'v.activity_instance_id = p.id AND v.deleted_at IS NULL')
-      .select('cur.id', 'instance_id')
-      .addSelect('v.metric_definition_id', 'metric_id')
-      .addSelect('v.split_definition_id', 'split_id')
-      .addSelect('MAX(v.value)', 'max')
-      .addSelect('MIN(v.value)', 'min')
-      .andWhere('cur.id IN (:...ids)', { ids })
-      .groupBy('cur.id')
-      .addGroupBy('v.metric_definition_id')
-      .addGroupBy('v.split_definition_id')
-      .getRawMany();
-    const out = new Map<string, Extremes[]>();
-    for (const r of rows) {
-      const list = out.get(r.instance_id) ?? [];
-      list.push({ metricId: r.metric_id, splitId: r.split_id, max: Number(r.max), min: Number(r.min) });
-      out.set(r.instance_id, list);
-    }
-    return out;
   }
 }

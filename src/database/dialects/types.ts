@@ -70,6 +70,9 @@ export interface Dialect {
   readonly now: string;
   /** A fixed SQL text written with `?` placeholders, as the engine takes it. */
   sql(text: string): string;
+  /** A list bound as one parameter, for `x IN <listOf('?')>`; listValue gives the parameter's value. */
+  listOf(placeholder: string): string;
+  listValue(values: readonly unknown[]): unknown;
   /** A Date as a parameter compared with timestamp columns. */
   timestamp(value: Date): string;
   /** A timestamp column as text that compares exactly (keyset cursors keep microseconds). */

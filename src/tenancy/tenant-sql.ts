@@ -1,0 +1,117 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { RequestContext } from '../context/request-context';
+import { TenantEntity } from '../database/base.entity';
+import { dialectOf } from '../database/dialect';
+import { TENANT_ENTITIES } from '../database/entities';
+import { ScopeEscapeError } from './scope.errors';
+import type { TenantEntityClass } from './tenant-repository';
+
+/** A tenant table as a statement names it: only ever the root's rows, under an alias. */
+export interface TableRef {
+  readonly kind: 'table';
+  readonly entity: TenantEntityClass<TenantEntity>;
+  readonly alias: string;
+  readonly live: boolean;
+}
+
+/** A parameter that is a list of values (`x IN ${list}`): bound as one value whatever its length. */
+export interface ListRef {
+  readonly kind: 'list';
+}
+
+type Part = TableRef | ListRef;
+
+/** The root's live rows (deleted_at IS NULL) of a table, under an alias. */
+export const live = (entity: TenantEntityClass<TenantEntity>, alias: string): TableRef => ({ kind: 'table', entity, alias, live: true });
+/** The root's rows of a table, the soft-deleted ones too, under an alias. */
+export const rows = (entity: TenantEntityClass<TenantEntity>, alias: string): TableRef => ({ kind: 'table', entity, alias, live: false });
+/** A list parameter: one `?`-like slot that takes an array. */
+export const list: ListRef = { kind: 'list' };
+
+type Slot = 'arg' | 'list' | 'root';
+
+interface Rendered {
+  sql: string;
+  slots: Slot[];
+}
+
+const ALIAS = /^[a-z_][a-z0-9_]*$/i;
+const WRITES = /^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT|CREATE|DROP|ALTER|PRAGMA|ATTACH)\b/i;
+
+/**
+ * A read of tenant tables written as SQL, for hot paths where TypeORM's query builder and
+ * hydration cost more than the statement (BENCHMARKS.md, issue 17). Its tenant tables can only
+ * be named through `live()` and `rows()`, which render as the root's rows, a sub-query
+ * `(SELECT * FROM t "a" WHERE "a".root_id = <root> ...) "a"` whose root is bound by the layer
+ * from the request's context. Both engines flatten such a sub-query into the statement, so the
+ * plan is the one the indexes give. A tenant table's name anywhere in the text (a FROM, a
+ * join, a sub-query, a column named like a table without its alias) is refused when the
+ * statement is first rendered, and so is a write: this reads, the repository writes.
+ *
+ * Parameters are `?` in the text, and `${list}` for a list; run() takes them in the order the
+ * text gives them.
+ */
+export class TenantStatement {
+  private readonly rendered = new WeakMap<DataSource, Rendered>();
+
+  constructor(
+    private readonly strings: readonly string[],
+    private readonly parts: readonly Part[],
+  ) {
+    if (WRITES.test(strings[0])) throw new ScopeEscapeError('a write in a tenant statement (use the repository)');
+    for (const p of parts) if (p.kind === 'table' && !ALIAS.test(p.alias)) throw new ScopeEscapeError(`the alias "${p.alias}"`);
+  }
+
+  /** Runs the statement on the context's root, in its unit of work; answers the rows as the driver gives them. */
+  async run<R = Record<string, unknown>>(ctx: RequestContext, params: readonly unknown[] = []): Promise<R[]> {
+    const rootId = ctx.requireRoot();
+    const manager = ctx.requireManager();
+    const { sql, slots } = this.render(manager);
+    const dialect = dialectOf(manager.connection);
+    const values: unknown[] = [];
+    let next = 0;
+    for (const slot of slots) {
+      if (slot === 'root') values.push(rootId);
+      else if (next >= params.length) throw new RangeError(`a tenant statement takes more parameters than the ${params.length} given`);
+      else values.push(slot === 'list' ? dialect.listValue(params[next++] as readonly unknown[]) : params[next++]);
+    }
+    if (next !== params.length) throw new RangeError(`a tenant statement takes ${next} parameters, not ${params.length}`);
+    return manager.query(sql, values);
+  }
+
+  private render(manager: EntityManager): Rendered {
+    const source = manager.connection;
+    const cached = this.rendered.get(source);
+    if (cached) return cached;
+    const dialect = dialectOf(source);
+    const tables = new Set(TENANT_ENTITIES.map((e) => source.getMetadata(e).tableName.toLowerCase()));
+    const slots: Slot[] = [];
+    let sql = '';
+    this.strings.forEach((text, k) => {
+      for (const word of text.toLowerCase().matchAll(/(^|[^.\w"])"?([a-z_][a-z0-9_]*)/g)) {
+        if (tables.has(word[2])) throw new ScopeEscapeError(`the tenant table "${word[2]}" named in a tenant statement's text (use live() or rows())`);
+      }
+      for (const _ of text.matchAll(/\?/g)) slots.push('arg');
+      sql += text;
+      const part = this.parts[k];
+      if (!part) return;
+      if (part.kind === 'list') {
+        slots.push('list');
+        sql += dialect.listOf('?');
+        return;
+      }
+      const table = source.getMetadata(part.entity).tableName;
+      const a = `"${part.alias}"`;
+      slots.push('root');
+      sql += `(SELECT * FROM "${table}" ${a} WHERE ${a}."root_id" = ?${part.live ? ` AND ${a}."deleted_at" IS NULL` : ''}) ${a}`;
+    });
+    const out = { sql: dialect.sql(sql), slots };
+    this.rendered.set(source, out);
+    return out;
+  }
+}
+
+/** Defines a tenant statement: sql`SELECT ... FROM ${live(Goal, 'g')} WHERE g.id = ?`. */
+export function tenantSql(strings: TemplateStringsArray, ...parts: Part[]): TenantStatement {
+  return new TenantStatement([...strings], parts);
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ActivityGroup } from '../../src/activities/activity-group.entity';
+import { User } from '../../src/auth/user.entity';
+import { RootRequiredError, UnitOfWorkRequiredError } from '../../src/context/context.errors';
+import { RequestContext } from '../../src/context/request-context';
+import { Goal } from '../../src/goals/goal.entity';
+import { ScopeEscapeError } from '../../src/tenancy/scope.errors';
+import { TenantData } from '../../src/tenancy/tenant-data.service';
+import { list, live, rows, tenantSql } from '../../src/tenancy/tenant-sql';
+import { createMigratedDatabase, describeDb } from '../helpers/db';
+
+/**
+ * Lean tenant statements (src/tenancy/tenant-sql.ts): SQL text on hot paths, held to the root
+ * like every other read. The database is the owner's, so on PostgreSQL row-level security does
+ * not help: the layer alone must hold.
+ */
+describeDb('tenant statements', () => {
+  let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
+  let ds: DataSource;
+  const users = { a: randomUUID(), b: randomUUID() };
+  const roots = { a: randomUUID(), b: randomUUID() };
+  const ids: Record<string, string> = {};
+  const user = (k: 'a' | 'b') => ({ id: users[k], email: `${k}@x.io`, role: 'user' as const });
+  const ctxA = () => RequestContext.forUser('req-a', user('a')).withRoot(roots.a).withManager(ds.manager);
+  const ctxB = () => RequestContext.forUser('req-b', user('b')).withRoot(roots.b).withManager(ds.manager);
+
+  const byIds = tenantSql`SELECT g.id, g.name FROM ${live(ActivityGroup, 'g')} WHERE g.id IN ${list} ORDER BY g.name`;
+
+  beforeAll(async () => {
+    db = await createMigratedDatabase();
+    ds = db.dataSource;
+    for (const k of ['a', 'b'] as const) {
+      await ds.getRepository(User).insert({ id: users[k], email: `${k}@x.io`, role: 'user', isActive: true });
+      await ds.getRepository(Goal).insert({ id: roots[k], rootId: roots[k], userId: users[k], type: 'UltimateGoal', name: `root ${k}` });
+    }
+    const groups = new TenantData().repo(ActivityGroup);
+    const [a1, a2, gone] = await groups.insert(ctxA(), [{ name: 'A one' }, { name: 'A two' }, { name: 'A gone' }]);
+    const b1 = await groups.insert(ctxB(), { name: 'B one' });
+    await groups.softDelete(ctxA(), [gone.id]);
+    Object.assign(ids, { a1: a1.id, a2: a2.id, gone: gone.id, b1: b1.id });
+  });
+  afterAll(async () => db?.drop());
+
+  it("reads the context's root only: another root's id reads as missing", async () => {
+    const all = [ids.a1, ids.a2, ids.b1];
+    expect((await byIds.run(ctxA(), [all])).map((r) => r.name)).toEqual(['A one', 'A two']);
+    expect((await byIds.run(ctxB(), [all])).map((r) => r.name)).toEqual(['B one']);
+  });
+
+  it('live() leaves soft-deleted rows out, rows() keeps them', async () => {
+    const withDeleted = tenantSql`SELECT g.name FROM ${rows(ActivityGroup, 'g')} WHERE g.id = ?`;
+    expect(await byIds.run(ctxA(), [[ids.gone]])).toEqual([]);
+    expect(await withDeleted.run(ctxA(), [ids.gone])).toEqual([{ name: 'A gone' }]);
+    expect(await withDeleted.run(ctxB(), [ids.gone])).toEqual([]);
+  });
+
+  it('cannot be widened by its own conditions: an OR stays inside the root', async () => {
+    const widening = tenantSql`SELECT g.name FROM ${live(ActivityGroup, 'g')} WHERE g.id = ? OR 1 = 1 ORDER BY g.name`;
+    expect((await widening.run(ctxB(), [ids.a1])).map((r) => r.name)).toEqual(['B one']);
+  });
+
+  it('binds parameters and the root in the order the text gives them, joins and sub-queries included', async () => {
+    const joined = tenantSql`SELECT g.name, (SELECT COUNT(*) FROM ${live(ActivityGroup, 'h')} WHERE h.name <> ?) AS others
+      FROM ${live(ActivityGroup, 'g')} JOIN ${rows(ActivityGroup, 'x')} ON x.id = g.id WHERE g.id = ?`;
+    expect(await joined.run(ctxA(), ['A one', ids.a1])).toEqual([{ name: 'A one', others: expect.anything() }]);
+    expect(Number((await joined.run(ctxA(), ['A one', ids.a1]))[0].others)).toBe(1);
+    expect(await joined.run(ctxB(), ['A one', ids.a1])).toEqual([]);
+  });
+
+  it('refuses a tenant table named in its text, however it is spelled', async () => {
+    const texts = [
+      () => tenantSql`SELECT * FROM activity_groups`,
+      () => tenantSql`SELECT * FROM "Activity_Groups" g`,
+      () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')} JOIN goals x ON x.id = g.id`,
+      () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')}, metric_values v`,
+      () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')} WHERE g.id IN (SELECT id FROM notes)`,
+    ];
+    for (const make of texts) await expect(make().run(ctxA())).rejects.toThrow(ScopeEscapeError);
+  });
+
+  it('refuses a write, and an alias that is not a plain name', () => {
+    expect(() => tenantSql`UPDATE x SET a = 1`).toThrow(ScopeEscapeError);
+    expect(() => tenantSql` delete from x`).toThrow(ScopeEscapeError);
+    expect(() => tenantSql`SELECT 1 FROM ${live(ActivityGroup, 'g" WHERE 1=1 --')}`).toThrow(ScopeEscapeError);
+  });
+
+  it('lets a column named like a table through only behind its alias', async () => {
+    const st = tenantSql`SELECT g.id, g.name AS goals_name FROM ${live(ActivityGroup, 'g')} WHERE g.id = ?`;
+    expect(await st.run(ctxA(), [ids.a1])).toEqual([{ id: ids.a1, goals_name: 'A one' }]);
+  });
+
+  it('refuses to run without a root, outside a unit of work, or with the wrong number of parameters, before any SQL', async () => {
+    const spy = jest.spyOn(ds.manager, 'query');
+    try {
+      await expect(byIds.run(RequestContext.forUser('r', user('a')).withManager(ds.manager), [[ids.a1]])).rejects.toThrow(RootRequiredError);
+      await expect(byIds.run(RequestContext.forUser('r', user('a')).withRoot(roots.a), [[ids.a1]])).rejects.toThrow(UnitOfWorkRequiredError);
+      await expect(byIds.run(ctxA(), [])).rejects.toThrow(RangeError);
+      await expect(byIds.run(ctxA(), [[ids.a1], 'extra'])).rejects.toThrow(RangeError);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(spy).not.toHaveBeenCalled();
+  });
+});
