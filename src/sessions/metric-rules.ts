@@ -8,21 +8,14 @@ export interface MetricRules {
   higherIsBetter: boolean;
 }
 
-type WithRules = MetricDefinition & { minValue?: number | null; maxValue?: number | null; higherIsBetter?: boolean };
-
-/**
- * The activities branch adds min_value, max_value and higher_is_better to metric_definitions
- * (and is_active to split_definitions). Read through here, they apply as soon as the entity has
- * them; until then a metric is unbounded and higher is better, as the Flask app assumed.
- */
-export function rulesOf(metric: MetricDefinition): MetricRules {
-  const m = metric as WithRules;
+/** The rules a metric's row gives; a metric without a direction counts higher as better, as the Flask app did. */
+export function rulesOf(metric: Pick<MetricDefinition, 'minValue' | 'maxValue' | 'higherIsBetter'>): MetricRules {
   const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return { min: n(m.minValue), max: n(m.maxValue), higherIsBetter: m.higherIsBetter ?? true };
+  return { min: n(metric.minValue), max: n(metric.maxValue), higherIsBetter: metric.higherIsBetter ?? true };
 }
 
-export function splitIsActive(split: SplitDefinition): boolean {
-  return (split as SplitDefinition & { isActive?: boolean }).isActive ?? true;
+export function splitIsActive(split: Pick<SplitDefinition, 'isActive'>): boolean {
+  return split.isActive ?? true;
 }
 
 /** The better of two values by the metric's direction. */

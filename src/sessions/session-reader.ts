@@ -86,7 +86,7 @@ export class SessionReader {
     };
   }
 
-  async instanceView(ctx: RequestContext, instance: ActivityInstance | string): Promise<InstanceView> {
+  async instanceView(ctx: RequestContext, instance: InstanceRow | string): Promise<InstanceView> {
     const i = typeof instance === 'string' ? await this.instance(ctx, instance) : instance;
     return (await this.views(new SessionRows(ctx), [i], new Date()))[0];
   }

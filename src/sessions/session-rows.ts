@@ -62,6 +62,11 @@ const SQL = {
     WHERE g.parent_id = ? ORDER BY g.sort_order, g.created_at, g.id`,
   sections: tenantSql`SELECT x.id, x.position, x.name, x.duration_minutes FROM ${live(SessionSection, 'x')}
     WHERE x.session_id = ? ORDER BY x.position`,
+  // A live instance of a live session.
+  instance: tenantSql`SELECT i.id, i.practice_session_id, i.activity_definition_id, i.section_id, i.sort_order, i.notes, i.completed,
+      i.time_start, i.time_stop, i.paused_at, i.total_paused_seconds, i.duration_seconds, i.created_at, i.updated_at, i.version
+    FROM ${live(ActivityInstance, 'i')} JOIN ${live(Goal, 's')} ON s.id = i.practice_session_id
+    WHERE i.id = ?`,
   instances: tenantSql`SELECT i.id, i.practice_session_id, i.activity_definition_id, i.section_id, i.sort_order, i.notes, i.completed,
       i.time_start, i.time_stop, i.paused_at, i.total_paused_seconds, i.duration_seconds, i.created_at, i.updated_at, i.version
     FROM ${live(ActivityInstance, 'i')}
@@ -127,8 +132,13 @@ export class SessionRows {
     return found.map((r) => ({ id: r.id as string, position: Number(r.position), name: r.name as string, durationMinutes: this.num(r.duration_minutes) }) as SectionRow);
   }
 
+  async instance(id: string): Promise<InstanceRow | undefined> {
+    const [found] = await SQL.instance.run(this.ctx, [id]);
+    return found ? this.instance_(found) : undefined;
+  }
+
   async instances(sessionId: string): Promise<InstanceRow[]> {
-    return (await SQL.instances.run(this.ctx, [sessionId])).map((r) => this.instance(r));
+    return (await SQL.instances.run(this.ctx, [sessionId])).map((r) => this.instance_(r));
   }
 
   async activities(ids: string[]): Promise<ActivityRow[]> {
@@ -189,7 +199,7 @@ export class SessionRows {
     return out;
   }
 
-  private instance(r: Raw): InstanceRow {
+  private instance_(r: Raw): InstanceRow {
     return {
       id: r.id as string,
       practiceSessionId: r.practice_session_id as string,

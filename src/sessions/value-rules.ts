@@ -6,9 +6,9 @@ import { invalid } from './session-errors';
 
 /** An activity as recording values needs it: its live metrics and splits. */
 export interface ActivityShape {
-  activity: ActivityDefinition;
-  metrics: MetricDefinition[];
-  splits: SplitDefinition[];
+  activity: Pick<ActivityDefinition, 'name' | 'hasSets' | 'hasSplits'>;
+  metrics: Pick<MetricDefinition, 'id' | 'name' | 'unit' | 'isActive' | 'minValue' | 'maxValue' | 'higherIsBetter'>[];
+  splits: Pick<SplitDefinition, 'id' | 'name' | 'isActive'>[];
 }
 
 export interface ValueSlot {

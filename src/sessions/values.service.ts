@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ActivityDefinition } from '../activities/activity-definition.entity';
-import { MetricDefinition } from '../activities/metric-definition.entity';
-import { SplitDefinition } from '../activities/split-definition.entity';
 import { RequestContext } from '../context/request-context';
+import { dialectOf } from '../database/dialect';
 import { TenantData } from '../tenancy/tenant-data.service';
-import { ActivityInstance } from './activity-instance.entity';
 import { ActivitySet } from './activity-set.entity';
 import { PutSetsDto, PutValuesDto } from './dto/instance.dto';
 import { MetricValue } from './metric-value.entity';
-import { invalid } from './session-errors';
+import { instanceNotFound, invalid } from './session-errors';
 import { SessionCompletionService } from './session-completion.service';
 import { SessionReader } from './session-reader';
 import { RecordedInstanceView } from './session.view';
-import { ActivityShape, checkValue, refuseRepeats, slotKey, ValueSlot } from './value-rules';
+import { InstanceRow, SessionRows, ValueRow } from './session-rows';
+import { checkValue, refuseRepeats, slotKey, ValueSlot } from './value-rules';
+import { ValueRows } from './value-rows';
 import { softDeleteAll } from './soft-delete';
 
 /**
@@ -34,9 +33,10 @@ export class ValuesService {
   /** Upserts one value per (metric, split, set); a null value removes it. */
   async putValues(ctx: RequestContext, instanceId: string, dto: PutValuesDto): Promise<RecordedInstanceView> {
     const instance = await this.locked(ctx, instanceId);
-    const shape = await this.shapeOf(ctx, instance.activityDefinitionId);
+    const shape = await new ValueRows(ctx).shape(instance.activityDefinitionId);
     const hasSets = shape.activity.hasSets;
-    const setCount = await this.setCount(ctx, instance.id);
+    const live = await new SessionRows(ctx).values([instance.id]);
+    const setCount = hasSets ? await this.setCount(ctx, instance.id, live) : 0;
     const slots = dto.values.map((v, k) => {
       const field = `values.${k}`;
       checkValue(shape, field, v);
@@ -55,7 +55,7 @@ export class ValuesService {
       }
     });
 
-    const existing = await this.liveValues(ctx, instance.id);
+    const existing = bySlot(live);
     const remove: string[] = [];
     for (const { slot, value } of slots) {
       const row = existing.get(slotKey(slot));
@@ -75,7 +75,7 @@ export class ValuesService {
   /** Replaces the sets of an instance, and their values, as a whole. */
   async putSets(ctx: RequestContext, instanceId: string, dto: PutSetsDto): Promise<RecordedInstanceView> {
     const instance = await this.locked(ctx, instanceId);
-    const shape = await this.shapeOf(ctx, instance.activityDefinitionId);
+    const shape = await new ValueRows(ctx).shape(instance.activityDefinitionId);
     if (!shape.activity.hasSets) {
       throw invalid('sets', `"${shape.activity.name}" has no sets: record its values with PUT /activity-instances/${instance.id}/metrics`);
     }
@@ -99,7 +99,7 @@ export class ValuesService {
     }
     await softDeleteAll(this.sets, ctx, rows.filter((r) => r.position >= dto.sets.length).map((r) => r.id), deletionId);
 
-    const existing = await this.liveValues(ctx, instance.id);
+    const existing = bySlot(await new SessionRows(ctx).values([instance.id]));
     const kept = new Set<string>();
     for (const { slot, value } of wanted) {
       const key = slotKey(slot);
@@ -113,8 +113,14 @@ export class ValuesService {
     return this.recorded(ctx, instance);
   }
 
-  private async locked(ctx: RequestContext, instanceId: string): Promise<ActivityInstance> {
-    const found = await this.reader.instance(ctx, instanceId);
+  /**
+   * The instance, its session's row locked, then its own: where write units run one at a time
+   * (Dialect.serializedWrites) nothing can change them before the unit ends, and one read does.
+   */
+  private async locked(ctx: RequestContext, instanceId: string): Promise<InstanceRow> {
+    const found = await new SessionRows(ctx).instance(instanceId);
+    if (!found) throw instanceNotFound();
+    if (dialectOf(ctx.requireManager().connection).serializedWrites) return found;
     await this.reader.session(ctx, found.practiceSessionId, true);
     return this.reader.instance(ctx, instanceId, true);
   }
@@ -127,7 +133,7 @@ export class ValuesService {
     return this.data.repo(ActivitySet);
   }
 
-  private newValue(instance: ActivityInstance, slot: ValueSlot, value: number) {
+  private newValue(instance: InstanceRow, slot: ValueSlot, value: number) {
     return {
       activityInstanceId: instance.id,
       metricDefinitionId: slot.metricId,
@@ -137,28 +143,16 @@ export class ValuesService {
     };
   }
 
-  private async recorded(ctx: RequestContext, instance: ActivityInstance): Promise<RecordedInstanceView> {
+  /** Recording values changes no column of the instance: the row read under the lock is still its state. */
+  private async recorded(ctx: RequestContext, instance: InstanceRow): Promise<RecordedInstanceView> {
     const changed = await this.completion.evaluateValueChange(ctx, instance.practiceSessionId);
-    return { ...(await this.reader.instanceView(ctx, instance.id)), changed };
-  }
-
-  /** The activity with its live metrics and splits; a deleted activity's instance still records. */
-  private async shapeOf(ctx: RequestContext, activityId: string): Promise<ActivityShape> {
-    const activity = (await this.data.repo(ActivityDefinition).findById(ctx, activityId, true))!;
-    const metrics = await this.data.repo(MetricDefinition).find(ctx, { where: { activityId } });
-    const splits = await this.data.repo(SplitDefinition).find(ctx, { where: { activityId }, order: { order: 'ASC' } });
-    return { activity, metrics, splits };
+    return { ...(await this.reader.instanceView(ctx, instance)), changed };
   }
 
   /** Sets are positions 0..n-1: rows, and (in adopted files) values that name a set without a row. */
-  private async setCount(ctx: RequestContext, instanceId: string): Promise<number> {
-    const rows = await this.sets.find(ctx, { where: { activityInstanceId: instanceId } });
-    const values = await this.values.find(ctx, { where: { activityInstanceId: instanceId } });
-    return Math.max(0, ...rows.map((r) => r.position + 1), ...values.map((v) => v.setIndex + 1));
-  }
-
-  private async liveValues(ctx: RequestContext, instanceId: string): Promise<Map<string, MetricValue>> {
-    const rows = await this.values.find(ctx, { where: { activityInstanceId: instanceId } });
-    return new Map(rows.map((r) => [slotKey({ metricId: r.metricDefinitionId, splitId: r.splitDefinitionId, setIndex: r.setIndex }), r]));
+  private async setCount(ctx: RequestContext, instanceId: string, values: ValueRow[]): Promise<number> {
+    return Math.max(await new ValueRows(ctx).setRowCount(instanceId), ...values.map((v) => v.setIndex + 1));
   }
 }
+
+const bySlot = (rows: ValueRow[]) => new Map(rows.map((r) => [slotKey({ metricId: r.metricDefinitionId, splitId: r.splitDefinitionId, setIndex: r.setIndex }), r]));

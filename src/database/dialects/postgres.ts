@@ -19,6 +19,7 @@ export const postgresDialect: Dialect = {
     extra: { statement_timeout: pg.statementTimeoutMs, idle_in_transaction_session_timeout: pg.idleInTransactionTimeoutMs },
   }),
   oneConnection: false,
+  serializedWrites: false,
   prepared: (manager, { sql, params }) => runPreparedPg(manager, postgresDialect.sql(sql), params),
   openReader: async () => undefined,
   timestampType: 'timestamptz',

@@ -41,12 +41,16 @@ export const sqliteDialect: Dialect = {
     type: 'better-sqlite3',
     database: file,
     enableWAL: file !== ':memory:',
+    // TypeORM's cache of prepared statements is first-in first-out, 100 by default: the app has
+    // more distinct statements than that, and each evicted one is prepared again on its next use.
+    statementCacheSize: 1000,
     prepareDatabase: (db: { pragma(s: string): unknown; prepare(sql: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
       keepMilliseconds(db);
     },
   }),
   oneConnection: true,
+  serializedWrites: true,
   // TypeORM opens a deferred transaction (BEGIN). One that reads first and then writes fails at
   // once with SQLITE_BUSY_SNAPSHOT when another process (a command such as user:set-password or
   // trash:purge) committed in between: busy_timeout cannot help, since the read snapshot is

@@ -50,6 +50,11 @@ export interface Dialect {
   /** The engine gives TypeORM one connection (SQLite): units of work must be queued on it. */
   readonly oneConnection: boolean;
   /**
+   * Write units run one at a time (SQLite's queue): what a write unit read cannot change before
+   * it ends, so it takes no row locks. False where units run side by side and lock rows.
+   */
+  readonly serializedWrites: boolean;
+  /**
    * The first statement of a writing transaction where the engine must take the write lock up
    * front (SQLite); undefined where row locks do the work (PostgreSQL).
    */
