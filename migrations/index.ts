@@ -18,6 +18,7 @@ import { SessionSectionsFromData1767225600402 } from './1767225600402-SessionSec
 import { Notes1767225600500 } from './1767225600500-Notes';
 import { ProgramCalendar1767225600510 } from './1767225600510-ProgramCalendar';
 import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZone';
+import { SeriesIndexes1767225600530 } from './1767225600530-SeriesIndexes';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -41,5 +42,6 @@ export const MIGRATIONS = [
   Notes1767225600500,
   ProgramCalendar1767225600510,
   AnalyticsTimeZone1767225600520,
+  SeriesIndexes1767225600530,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

@@ -26,16 +26,32 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-function parts(instant: Date, timeZone: string): Record<string, number> {
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** en-CA's numeric form; format() and a match cost a third of formatToParts(). */
+const EN_CA = /^(\d{4})-(\d{2})-(\d{2}), (\d{2}):(\d{2}):(\d{2})$/;
+
+function parts(instant: Date | number, timeZone: string): Wall {
+  const f = format(timeZone);
+  const m = EN_CA.exec(f.format(instant));
+  if (m) return { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +m[6] };
+  // Another ICU's form, or a year of other than four digits: read it part by part.
   const out: Record<string, number> = {};
-  for (const p of format(timeZone).formatToParts(instant)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
+  for (const p of f.formatToParts(instant)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out as unknown as Wall;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** The local day of an instant. */
-export function localDay(instant: Date, timeZone: string): string {
+export function localDay(instant: Date | number, timeZone: string): string {
   const p = parts(instant, timeZone);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
@@ -46,10 +62,10 @@ export function localHour(instant: Date, timeZone: string): number {
 }
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
-function offsetAt(instant: Date, timeZone: string): number {
+function offsetAt(instant: number, timeZone: string): number {
   const p = parts(instant, timeZone);
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(instant.getTime() / 1000) * 1000;
+  return wall - Math.floor(instant / 1000) * 1000;
 }
 
 /** The first instant of a local day (its midnight, or the first minute after a gap at midnight). */
@@ -57,10 +73,10 @@ export function startOfDay(day: string, timeZone: string): Date {
   const [y, m, d] = day.split('-').map(Number);
   const wall = Date.UTC(y, m - 1, d);
   // The offset at the guess, then at the corrected guess: two steps settle on either side of a change.
-  let guess = wall - offsetAt(new Date(wall), timeZone);
-  guess = wall - offsetAt(new Date(guess), timeZone);
+  let guess = wall - offsetAt(wall, timeZone);
+  guess = wall - offsetAt(guess, timeZone);
   // In a gap the wall midnight does not exist: the day starts at the first instant that reads as that day.
-  if (localDay(new Date(guess), timeZone) !== day) guess += 3600_000;
+  if (localDay(guess, timeZone) !== day) guess += 3600_000;
   return new Date(guess);
 }
 
@@ -96,4 +112,40 @@ export function bucketEnd(first: string, bucket: Exclude<Bucket, 'session'>): st
 export function daysBetween(a: string, b: string): number {
   const ms = (s: string) => Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10)));
   return Math.round((ms(b) - ms(a)) / 86400_000);
+}
+
+/** Local days of one zone, for a request that reads many: each day's start is worked out once. */
+export interface Calendar {
+  /** UTC: no daylight saving, a day is 24 hours. */
+  utc: boolean;
+  day(instant: Date): string;
+  start(day: string): Date;
+}
+
+/**
+ * UTC needs no Intl at all: its days are the ISO dates (years 1000 to 9999, where the general
+ * path gives the same text; outside them it is used).
+ */
+export function calendarOf(timeZone: string): Calendar {
+  const starts = new Map<string, Date>();
+  const utc = timeZone === 'UTC';
+  return {
+    utc,
+    day(instant) {
+      if (utc) {
+        const iso = instant.toISOString();
+        if (iso.length === 24 && iso[0] !== '0') return iso.slice(0, 10);
+      }
+      return localDay(instant, timeZone);
+    },
+    start(day) {
+      let start = starts.get(day);
+      if (!start) {
+        const year = Number(day.slice(0, 4));
+        start = utc && year >= 1000 ? new Date(Date.UTC(year, Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)))) : startOfDay(day, timeZone);
+        starts.set(day, start);
+      }
+      return start;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { addDays, bucketEnd, bucketOf, isTimeZone, localDay, localHour, startOfDay, weekOf } from '../../src/analytics/time-zone';
+import { addDays, bucketEnd, bucketOf, calendarOf, isTimeZone, localDay, localHour, startOfDay, weekOf } from '../../src/analytics/time-zone';
 
 /** The calendar of the analytics, by hand, across daylight-saving changes. */
 describe('analytics: local days in a time zone', () => {
@@ -32,5 +32,16 @@ describe('analytics: local days in a time zone', () => {
     expect(localHour(new Date('2026-03-29T00:30:00Z'), 'Europe/Berlin')).toBe(1);
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it.each(['UTC', 'Europe/Berlin', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kathmandu'])('a calendar of %s reads the same days and starts as localDay and startOfDay', (zone) => {
+    const calendar = calendarOf(zone);
+    // Every 97 minutes over two years: both daylight-saving changes of each year, at all hours.
+    for (let t = Date.parse('2025-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 97 * 60_000) {
+      const day = calendar.day(new Date(t));
+      expect(day).toBe(localDay(new Date(t), zone));
+      expect(calendar.start(day).getTime()).toBe(startOfDay(day, zone).getTime());
+    }
+    expect(calendarOf(zone).day(new Date('0999-06-01T12:00:00Z'))).toBe(localDay(new Date('0999-06-01T12:00:00Z'), zone));
   });
 });
