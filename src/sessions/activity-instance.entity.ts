@@ -21,6 +21,8 @@ import { SessionSection } from './session-section.entity';
 @Index('idx_activity_instances_activity_created', ['rootId', 'activityDefinitionId', 'createdAt'])
 @Index('idx_activity_instances_root_session', ['rootId', 'practiceSessionId'])
 @Index('idx_activity_instances_section', ['rootId', 'sectionId'], { where: 'section_id IS NOT NULL' })
+// The series of an activity reads these columns only (migration SeriesIndexes).
+@Index('idx_activity_instances_series', ['rootId', 'activityDefinitionId', 'createdAt', 'id', 'practiceSessionId'], { where: 'deleted_at IS NULL' })
 export class ActivityInstance extends TenantEntity {
   @IdColumn('practice_session_id')
   practiceSessionId: string;
