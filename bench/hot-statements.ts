@@ -4,8 +4,9 @@
  * alone on a read-only connection to the same file (best of 3) and prints the plan of those
  * over 2 ms.
  *
- *   npx ts-node --transpile-only bench/hot-statements.ts [/tmp/fg-bench-M.db.json] [read|list|write] [series]
- * (`series`: on the heavy series root instead of a regular one)
+ *   npx ts-node --transpile-only bench/hot-statements.ts [/tmp/fg-bench-M.db.json] [read|list|write|series] [series]
+ * (the last `series`: on the heavy series root instead of a regular one; the kind `series` is
+ * GET /analytics/activities/:id/series?agg=max&bucket=week there, as the harness measures it)
  */
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const app = await createApp({ config, dataSource: ds });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const r = where === 'series' ? m.series! : m.roots[Math.min(11, m.roots.length - 1)];
+  const r = where === 'series' || which === 'series' ? m.series! : m.roots[Math.min(11, m.roots.length - 1)];
   const token = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: r.email, password: m.password } })).json().accessToken;
   const captured: { sql: string; params: unknown[] }[] = [];
   const reader = (app.get(UnitOfWork) as unknown as { reader?: unknown }).reader;
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const res =
     which === 'read'
       ? await app.inject({ method: 'GET', url: `${base}/sessions/${r.hotSessionId}`, headers })
+      : which === 'series'
+        ? await app.inject({ method: 'GET', url: `${base}/analytics/activities/${r.setsActivityId}/series?metricId=${r.setsMetricId}&agg=max&bucket=week`, headers })
       : which === 'list'
         ? await app.inject({ method: 'GET', url: `${base}/sessions?limit=50`, headers })
         : await app.inject({ method: 'PUT', url: `${base}/activity-instances/${r.hotInstanceId}/metrics`, headers, payload: { values: [{ metricId: r.hotMetricIds[0], value: Math.round(Math.random() * 1000) / 10 }] } });

@@ -178,7 +178,9 @@ function printResults(results: Map<string, LoadResult[]>, measures: Measure[], w
   for (const [key, rs] of results) {
     console.log(
       `${key.padEnd(38)} ${medianOf(key, (r) => r.perSecond).toFixed(0).padStart(6)} req/s (${rs.map((r) => r.perSecond.toFixed(0)).join(', ')})` +
-        `  p50 ${medianOf(key, (r) => r.p50)} ms  p99 ${medianOf(key, (r) => r.p99)} ms  CPU ${medianOf(key, (r) => r.cpuPerRequest ?? NaN).toFixed(0)} µs/req` +
+        `  p50 ${medianOf(key, (r) => r.p50)} ms  p99 ${medianOf(key, (r) => r.p99)} ms` +
+        `  steady p50 ${medianOf(key, (r) => r.steadyP50).toFixed(0)} ms  p99 ${medianOf(key, (r) => r.steadyP99).toFixed(0)} ms  ramp ${medianOf(key, (r) => r.rampMs).toFixed(0)} ms` +
+        `  CPU ${medianOf(key, (r) => r.cpuPerRequest ?? NaN).toFixed(0)} µs/req` +
         (rs.some((r) => r.errors) ? `  5xx/errors/timeouts per round ${rs.map((r) => r.errors).join(', ')}` : ''),
     );
   }
@@ -193,7 +195,11 @@ function printResults(results: Map<string, LoadResult[]>, measures: Measure[], w
   if (!results.has(hot)) return;
   const p50 = medianOf(hot, (r) => r.p50);
   const p99 = medianOf(hot, (r) => r.p99);
-  console.log(`hot read tail at ${CONNECTIONS} connections: p99 ${p99} ms ÷ p50 ${p50} ms = ${(p99 / p50).toFixed(2)} (target ≤ 3: ${p99 <= 3 * p50 ? 'met' : 'MISSED'})`);
+  const sp50 = medianOf(hot, (r) => r.steadyP50);
+  const sp99 = medianOf(hot, (r) => r.steadyP99);
+  // Both: the whole round's tail is the connections' ramp (see LoadResult.steadyP99), the steady one the server's.
+  console.log(`hot read tail at ${CONNECTIONS} connections, whole round: p99 ${p99} ms ÷ p50 ${p50} ms = ${(p99 / p50).toFixed(2)} (target ≤ 3: ${p99 <= 3 * p50 ? 'met' : 'MISSED'})`);
+  console.log(`hot read tail at ${CONNECTIONS} connections, once all are open: p99 ${sp99.toFixed(0)} ms ÷ p50 ${sp50.toFixed(0)} ms = ${(sp99 / sp50).toFixed(2)} (target ≤ 3: ${sp99 <= 3 * sp50 ? 'met' : 'MISSED'})`);
   const seriesKey = 'ours series (heavy root)';
   if (results.has(seriesKey)) {
     const ratio = rps(seriesKey) / rps(hot);

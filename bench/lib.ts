@@ -122,17 +122,6 @@ export function report(results: Map<Target, Round[]>, costOf: string): void {
   }
 }
 
-export interface LoadResult extends Round {
-  /** Requests that failed, timed out (30 s) or answered 5xx. */
-  errors: number;
-  p50: number;
-  p99: number;
-}
-
-/**
- * One round of autocannon over a list of requests (each connection cycles through them, so
- * the load spreads over many roots and users), with the server child's CPU time per request.
- */
 /**
  * Waits until the server has finished what the last load left in flight: autocannon stops at
  * the deadline, but a server still works through the requests it had accepted (seconds of them
@@ -147,19 +136,73 @@ export async function settle(child: ChildProcess): Promise<void> {
   }
 }
 
+export interface LoadResult extends Round {
+  /** Requests that failed, timed out (30 s) or answered 5xx. */
+  errors: number;
+  /** autocannon's latency percentiles over the whole round, the connections' first requests included. */
+  p50: number;
+  p99: number;
+  /**
+   * The same percentiles over the requests sent once every connection had its first answer.
+   * A Node server that is busy accepts a waiting connection about once per turn of its event
+   * loop (a turn serves every request that arrived meanwhile), so when 32 connections open at
+   * once against a saturated server, the last of them wait many turns for their first answer:
+   * seconds, with any Node server (BENCHMARKS.md shows the raw baseline and a bare
+   * node:http server doing the same). Those first requests are the round's p99.
+   */
+  steadyP50: number;
+  steadyP99: number;
+  /** When the last connection had its first answer, from the start of the round (ms). */
+  rampMs: number;
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : NaN);
+
+/**
+ * One round of autocannon over a list of requests (each connection cycles through them, so
+ * the load spreads over many roots and users), with the server child's CPU time per request,
+ * and each request's latency as seen from the connection (sent to answered; one request in
+ * flight per connection).
+ */
 export async function load(url: string, requests: object[], seconds: number, connections: number, child?: ChildProcess): Promise<LoadResult> {
   if (child) await settle(child);
+  const start = performance.now();
+  const latencies: { sent: number; ms: number }[] = [];
+  let answered = 0;
+  let steadyFrom = Infinity;
+  type Context = { sentAt?: number; answered?: boolean };
+  type Req = { setupRequest?: (req: object, context: Context) => object; onResponse?: (...args: unknown[]) => void };
+  const timed = (requests as Req[]).map((r) => ({
+    ...r,
+    setupRequest: (req: object, context: Context) => {
+      context.sentAt = performance.now();
+      return r.setupRequest ? r.setupRequest(req, context) : req;
+    },
+    onResponse: (status: number, body: string, context: Context) => {
+      const now = performance.now();
+      if (context.sentAt !== undefined) latencies.push({ sent: context.sentAt, ms: now - context.sentAt });
+      if (!context.answered) {
+        context.answered = true;
+        if (++answered === connections) steadyFrom = now;
+      }
+      r.onResponse?.(status, body, context);
+    },
+  }));
   const before = child ? cpuOf(child) : undefined;
-  const result = await autocannon({ url, requests, duration: seconds, connections, timeout: 30 });
+  const result = await autocannon({ url, requests: timed, duration: seconds, connections, timeout: 30 });
   const after = child ? cpuOf(child) : undefined;
   // A 4xx is the harness's mistake; a 5xx is the server's answer under this load, counted and shown.
   const codes = Object.keys(result.statusCodeStats ?? {}).map(Number);
   if (codes.some((c) => c >= 400 && c < 500)) throw new Error(`${url} ${JSON.stringify(requests[0]).slice(0, 100)}: ${JSON.stringify(result.statusCodeStats)}`);
+  const steady = latencies.filter((l) => l.sent >= steadyFrom).map((l) => l.ms).sort((a, b) => a - b);
   return {
     errors: result.errors + result.timeouts + result.non2xx,
     perSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    steadyP50: percentile(steady, 50),
+    steadyP99: percentile(steady, 99),
+    rampMs: steadyFrom - start,
     cpuPerRequest: before === undefined || after === undefined ? undefined : (after - before) / result.requests.total,
   };
 }
