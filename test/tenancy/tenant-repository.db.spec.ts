@@ -215,6 +215,31 @@ describeDb('TenantRepository', () => {
     expect((await goals.findById(ctxA(), roots.a))!.version).toBe(2);
   });
 
+  it('inside a transaction, an update by id is one bound statement that keeps to the live row of the root', async () => {
+    const [mine, gone] = await groups.insert(ctxA(), [{ name: 'Bound', sortOrder: 1 }, { name: 'Gone' }]);
+    const theirs = await groups.insert(ctxB(), { name: 'Theirs' });
+    await groups.softDelete(ctxA(), [gone.id]);
+    const statements: string[] = [];
+    await ds.transaction(async (m) => {
+      const tx = RequestContext.forUser('req-tx', user('a')).withRoot(roots.a).withManager(m);
+      const query = jest.spyOn(m.queryRunner!, 'query');
+      expect(await groups.update(tx, { id: mine.id }, { sortOrder: 7, description: 'bound' })).toBe(1);
+      expect(await groups.update(tx, { id: theirs.id }, { name: 'stolen' })).toBe(0);
+      expect(await groups.update(tx, { id: gone.id }, { name: 'revived?' })).toBe(0);
+      statements.push(...query.mock.calls.map((c) => String(c[0])));
+      query.mockRestore();
+    });
+    // Every value bound: the same text whatever the values, no number written into the SQL.
+    const updates = statements.filter((q) => /^UPDATE/.test(q));
+    expect(updates.length).toBe(3);
+    expect(updates[1]).toBe(updates[2]);
+    for (const q of updates) expect(q).not.toMatch(/= 7\b|'bound'|stolen|revived/);
+    const row = await rowOf('activity_groups', mine.id);
+    expect([Number(row.sort_order), row.description, row.updated_by, Number(row.version)]).toEqual([7, 'bound', users.a, 2]);
+    expect((await rowOf('activity_groups', theirs.id)).name).toBe('Theirs');
+    expect((await rowOf('activity_groups', gone.id)).name).toBe('Gone');
+  });
+
   it('restores exactly what one soft delete took', async () => {
     const [x, y, z] = await groups.insert(ctxA(), [{ name: 'x1' }, { name: 'y1' }, { name: 'z1' }]);
     const earlier = await groups.softDelete(ctxA(), [z.id]);
