@@ -1,13 +1,13 @@
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/env';
 import { SafeDataSource } from './database/data-source';
 import { ErrorFilter } from './http/error.filter';
 import { registerHttpHygiene, serverTimeouts } from './http/hygiene';
-import { requestIdFor } from './http/logging';
+import { PinoAppLogger } from './http/app-logger';
+import { createRequestLogger, logRequests, requestIdFor } from './http/logging';
 import { serveOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 
@@ -45,6 +45,9 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
     trustProxy: config.trustProxy,
     ...serverTimeouts(config.http),
   });
+  const httpLog = createRequestLogger(config, logDestination);
+  // First, so that requests refused by any later hook are logged as well.
+  adapter.getInstance().addHook('onRequest', logRequests(httpLog));
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -52,12 +55,12 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, imports, logDestination), adapter, {
-    bufferLogs: true,
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, imports), adapter, {
+    // The logger exists before Nest starts, so nothing needs buffering until it does.
+    logger: new PinoAppLogger(httpLog.logger),
     abortOnError: false,
   });
   routeTables.set(app, routes);
-  app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { ActivitiesModule } from './activities/activities.module';
 import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -12,7 +11,6 @@ import { GoalsModule } from './goals/goals.module';
 import { HealthModule } from './health/health.module';
 import { NotesModule } from './notes/notes.module';
 import { SessionsModule } from './sessions/sessions.module';
-import { loggerOptions } from './http/logging';
 import { ProgramsModule } from './programs/programs.module';
 import { TemplateUsageModule } from './programs/template-usage.module';
 import { NoteSubjectsModule } from './sessions/note-subjects.module';
@@ -27,13 +25,11 @@ export class AppModule {
     config: AppConfig,
     dataSource: SafeDataSource,
     extra: DynamicModule['imports'] = [],
-    logDestination?: NodeJS.WritableStream,
   ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config, logDestination)),
         DatabaseModule.forRoot(dataSource),
         HealthModule,
         AuthModule,

@@ -4,6 +4,11 @@ import { QueryFailedError } from 'typeorm';
 import { constraintViolation } from '../database/dialect';
 import { ErrorBody, FieldError } from './error-body';
 
+/** pino-http's child logger on the raw request: it carries the request's reqId. */
+interface Request {
+  raw?: { log?: { error(fields: object, message: string): void } };
+}
+
 interface Reply {
   status(code: number): Reply;
   header(name: string, value: string): Reply;
@@ -62,13 +67,20 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Error');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<Reply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<Reply>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    }
+    if (body.statusCode >= 500) this.logFailure(exception, http.getRequest<Request | undefined>());
     const headers = exception instanceof HttpException ? (exception as HttpException & { headers?: Record<string, string> }).headers : undefined;
     if (headers) for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     reply.status(body.statusCode).send(body);
+  }
+
+  /** Through the request's own logger when there is one: no async context finds it for us. */
+  private logFailure(exception: unknown, request: Request | undefined): void {
+    const text = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+    const log = request?.raw?.log;
+    if (log) log.error({ context: 'Error' }, text);
+    else this.logger.error(text);
   }
 }
