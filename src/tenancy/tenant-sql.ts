@@ -31,6 +31,7 @@ export const list: ListRef = { kind: 'list' };
 type Slot = 'arg' | 'list' | 'root';
 
 interface Rendered {
+  /** With `?` placeholders: the dialect turns them into its own when it prepares the statement. */
   sql: string;
   slots: Slot[];
 }
@@ -76,7 +77,10 @@ export class TenantStatement {
       else values.push(slot === 'list' ? dialect.listValue(params[next++] as readonly unknown[]) : params[next++]);
     }
     if (next !== params.length) throw new RangeError(`a tenant statement takes ${next} parameters, not ${params.length}`);
-    return manager.query(sql, values);
+    // Prepared once per connection, past TypeORM's query path: on PostgreSQL a named statement
+    // is not planned again on every call. Logged as TypeORM logs its own (the query-plan tests read the log).
+    manager.connection.logger.logQuery(dialect.sql(sql), values, manager.queryRunner);
+    return (await dialect.prepared(manager, { sql, params: values })) as R[];
   }
 
   private render(manager: EntityManager): Rendered {
@@ -105,7 +109,7 @@ export class TenantStatement {
       slots.push('root');
       sql += `(SELECT * FROM "${table}" ${a} WHERE ${a}."root_id" = ?${part.live ? ` AND ${a}."deleted_at" IS NULL` : ''}) ${a}`;
     });
-    const out = { sql: dialect.sql(sql), slots };
+    const out = { sql, slots };
     this.rendered.set(source, out);
     return out;
   }

@@ -4,6 +4,7 @@ import { ActivityGroup } from '../../src/activities/activity-group.entity';
 import { User } from '../../src/auth/user.entity';
 import { RootRequiredError, UnitOfWorkRequiredError } from '../../src/context/context.errors';
 import { RequestContext } from '../../src/context/request-context';
+import { dialectOf } from '../../src/database/dialect';
 import { Goal } from '../../src/goals/goal.entity';
 import { ScopeEscapeError } from '../../src/tenancy/scope.errors';
 import { TenantData } from '../../src/tenancy/tenant-data.service';
@@ -44,6 +45,10 @@ describeDb('tenant statements', () => {
 
   it("reads the context's root only: another root's id reads as missing", async () => {
     const all = [ids.a1, ids.a2, ids.b1];
+    const prepared = jest.spyOn(dialectOf(ds), 'prepared');
+    await byIds.run(ctxA(), [all]);
+    expect(prepared).toHaveBeenCalledTimes(1);
+    prepared.mockRestore();
     expect((await byIds.run(ctxA(), [all])).map((r) => r.name)).toEqual(['A one', 'A two']);
     expect((await byIds.run(ctxB(), [all])).map((r) => r.name)).toEqual(['B one']);
   });
@@ -91,7 +96,7 @@ describeDb('tenant statements', () => {
   });
 
   it('refuses to run without a root, outside a unit of work, or with the wrong number of parameters, before any SQL', async () => {
-    const spy = jest.spyOn(ds.manager, 'query');
+    const spy = jest.spyOn(dialectOf(ds), 'prepared');
     try {
       await expect(byIds.run(RequestContext.forUser('r', user('a')).withManager(ds.manager), [[ids.a1]])).rejects.toThrow(RootRequiredError);
       await expect(byIds.run(RequestContext.forUser('r', user('a')).withRoot(roots.a), [[ids.a1]])).rejects.toThrow(UnitOfWorkRequiredError);

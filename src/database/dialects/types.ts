@@ -60,8 +60,9 @@ export interface Dialect {
    */
   readonly writeLock?: Statement;
   /**
-   * Runs a fixed statement (an opening statement: it runs in every unit of work) prepared
-   * once per connection, in the manager's connection and transaction.
+   * Runs a fixed statement (an opening statement, which runs in every unit of work, or a lean
+   * tenant statement of src/tenancy/tenant-sql.ts) prepared once per connection, in the
+   * manager's connection and transaction.
    */
   prepared(manager: EntityManager, statement: Statement): Promise<unknown[]>;
   /**
