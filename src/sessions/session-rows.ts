@@ -134,11 +134,11 @@ export class SessionRows {
 
   async instance(id: string): Promise<InstanceRow | undefined> {
     const [found] = await SQL.instance.run(this.ctx, [id]);
-    return found ? this.instance_(found) : undefined;
+    return found ? this.toInstance(found) : undefined;
   }
 
   async instances(sessionId: string): Promise<InstanceRow[]> {
-    return (await SQL.instances.run(this.ctx, [sessionId])).map((r) => this.instance_(r));
+    return (await SQL.instances.run(this.ctx, [sessionId])).map((r) => this.toInstance(r));
   }
 
   async activities(ids: string[]): Promise<ActivityRow[]> {
@@ -199,7 +199,7 @@ export class SessionRows {
     return out;
   }
 
-  private instance_(r: Raw): InstanceRow {
+  private toInstance(r: Raw): InstanceRow {
     return {
       id: r.id as string,
       practiceSessionId: r.practice_session_id as string,
