@@ -47,6 +47,41 @@ export function instantReader(ctx: RequestContext): (value: unknown) => Date {
   return (value) => dialect.instant(value);
 }
 
+/**
+ * The dialect's reading of a raw timestamp, in milliseconds, for rows read by the thousand:
+ * SQLite's own text 'YYYY-MM-DD HH:MM:SS.SSS' (UTC) is read digit by digit, without a Date or a
+ * parse; anything else (another form, a Date from PostgreSQL) goes through the dialect.
+ */
+export function instantMsReader(ctx: RequestContext): (value: unknown) => number {
+  const instant = instantReader(ctx);
+  return (value) => (typeof value === 'string' ? sqliteTextMs(value) : undefined) ?? instant(value).getTime();
+}
+
+const digits = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+};
+
+/** SQLite's text of an instant, as Date would read it; undefined for any other form. */
+export function sqliteTextMs(s: string): number | undefined {
+  if (s.length !== 23 || s[4] !== '-' || s[7] !== '-' || s[10] !== ' ' || s[13] !== ':' || s[16] !== ':' || s[19] !== '.') return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 7);
+  const day = digits(s, 8, 10);
+  const hour = digits(s, 11, 13);
+  const minute = digits(s, 14, 16);
+  const second = digits(s, 17, 19);
+  const ms = digits(s, 20, 23);
+  // Date.UTC reads years 0-99 as 1900-1999, and rolls over what Date's parser refuses.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /** The dialect's reading of a raw boolean. */
 export function truthReader(ctx: RequestContext): (value: unknown) => boolean {
   const dialect = dialectOf(ctx.requireManager().connection);

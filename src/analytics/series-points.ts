@@ -1,70 +1,88 @@
 import { Aggregate } from './dto/analytics.dto';
-import { InstancePart, InstanceRow } from './series-values';
+import { InstancePart, InstanceRow, TotalRow } from './series-values';
 import { SeriesPoint } from './series.view';
 import { Bucket, bucketEnd, bucketOf, calendarOf } from './time-zone';
 
-/** What one session gives its bucket; buckets merge these in time order. */
-export interface Part {
+/** The best set so far, by the top-set metric. */
+interface BestSet {
+  rank: number;
+  value: number | null;
+  instanceId: string;
+  setIndex: number;
+}
+
+/** What a session, then a bucket, holds so far; later sessions merge into it in time order. */
+interface Part {
   max?: number;
   sum?: number;
   n?: number;
   last?: number;
-  /** top_set: the best set so far, by the top-set metric. */
-  set?: { rank: number; value: number | null; instanceId: string; setIndex: number };
+  set?: BestSet;
 }
 
-export interface SessionPart {
+export interface SessionPart extends Part {
   sessionId: string;
-  at: Date;
+  /** The session's date, in milliseconds. */
   ms: number;
-  part: Part;
 }
 
 /**
  * The sessions' parts, in time order: each session merges its instances' parts in the order
  * they were recorded (the last value is the last instance's, the first best set wins).
  */
-export function sessionParts(instances: InstanceRow[], byInstance: Map<string, InstancePart>): SessionPart[] {
+export function sessionParts(instances: InstanceRow[], byInstance: Map<string, InstancePart>, msOf: (at: unknown) => number): SessionPart[] {
   const bySession = new Map<string, SessionPart>();
+  const out: SessionPart[] = [];
   for (const i of instances) {
-    const p = byInstance.get(i.instanceId);
+    const p = byInstance.get(i.iid);
     if (!p) continue;
-    const s = bySession.get(i.sessionId);
+    const s = bySession.get(i.sid);
     if (!s) {
-      bySession.set(i.sessionId, { sessionId: i.sessionId, at: i.at, ms: i.ms, part: partOf(i.instanceId, p) });
+      const part: SessionPart = { sessionId: i.sid, ms: msOf(i.at), max: p.max, sum: p.sum, n: p.n, last: p.last, set: p.top && setOf(i.iid, p.top) };
+      bySession.set(i.sid, part);
+      out.push(part);
       continue;
     }
-    const part = s.part;
-    if (p.max !== undefined) part.max = part.max === undefined ? p.max : Math.max(part.max, p.max);
-    if (p.sum !== undefined) part.sum = (part.sum ?? 0) + p.sum;
-    if (p.n !== undefined) part.n = (part.n ?? 0) + p.n;
-    if (p.last !== undefined) part.last = p.last;
-    if (p.top && (!part.set || p.top.rank > part.set.rank)) part.set = setOf(i.instanceId, p.top);
+    if (p.max !== undefined) s.max = s.max === undefined ? p.max : Math.max(s.max, p.max);
+    if (p.sum !== undefined) s.sum = (s.sum ?? 0) + p.sum;
+    if (p.n !== undefined) s.n = (s.n ?? 0) + p.n;
+    if (p.last !== undefined) s.last = p.last;
+    if (p.top && (!s.set || p.top.rank > s.set.rank)) s.set = setOf(i.iid, p.top);
   }
-  return [...bySession.values()].sort((a, b) => a.ms - b.ms || (a.sessionId < b.sessionId ? -1 : 1));
+  return out.sort((a, b) => a.ms - b.ms || (a.sessionId < b.sessionId ? -1 : 1));
 }
 
-function partOf(instanceId: string, p: InstancePart): Part {
-  const part: Part = {};
-  if (p.max !== undefined) part.max = p.max;
-  if (p.sum !== undefined) part.sum = p.sum;
-  if (p.n !== undefined) part.n = p.n;
-  if (p.last !== undefined) part.last = p.last;
-  if (p.top) part.set = setOf(instanceId, p.top);
-  return part;
+/** sessionParts for max, sum or average, whose instances carry their aggregate (series-values instanceTotals). */
+export function sessionTotals(instances: TotalRow[], agg: 'max' | 'sum' | 'average', msOf: (at: unknown) => number): SessionPart[] {
+  const bySession = new Map<string, SessionPart>();
+  const out: SessionPart[] = [];
+  for (const i of instances) {
+    if (i.a === null || i.a === undefined) continue;
+    const a = typeof i.a === 'number' ? i.a : Number(i.a);
+    const n = agg === 'average' ? Number(i.n) : undefined;
+    const s = bySession.get(i.sid);
+    if (!s) {
+      const part: SessionPart = agg === 'max' ? { sessionId: i.sid, ms: msOf(i.at), max: a } : { sessionId: i.sid, ms: msOf(i.at), sum: a, n };
+      bySession.set(i.sid, part);
+      out.push(part);
+    } else if (agg === 'max') s.max = Math.max(s.max!, a);
+    else {
+      s.sum = s.sum! + a;
+      if (n !== undefined) s.n = (s.n ?? 0) + n;
+    }
+  }
+  return out.sort((a, b) => a.ms - b.ms || (a.sessionId < b.sessionId ? -1 : 1));
 }
 
-const setOf = (instanceId: string, top: NonNullable<InstancePart['top']>) => ({ rank: top.rank, value: top.value, instanceId, setIndex: top.setIndex });
+const setOf = (instanceId: string, top: NonNullable<InstancePart['top']>): BestSet => ({ rank: top.rank, value: top.value, instanceId, setIndex: top.setIndex });
 
-/** Merges later into earlier: sessions arrive in time order. */
-function merge(a: Part, b: Part): Part {
-  return {
-    max: a.max === undefined ? b.max : b.max === undefined ? a.max : Math.max(a.max, b.max),
-    sum: a.sum === undefined ? b.sum : (a.sum ?? 0) + (b.sum ?? 0),
-    n: (a.n ?? 0) + (b.n ?? 0),
-    last: b.last ?? a.last,
-    set: !a.set ? b.set : !b.set ? a.set : b.set.rank > a.set.rank ? b.set : a.set,
-  };
+/** Merges a later session into a bucket. */
+function merge(a: Part, b: Part): void {
+  a.max = a.max === undefined ? b.max : b.max === undefined ? a.max : Math.max(a.max, b.max);
+  a.sum = a.sum === undefined ? b.sum : a.sum + (b.sum ?? 0);
+  a.n = (a.n ?? 0) + (b.n ?? 0);
+  a.last = b.last ?? a.last;
+  a.set = !a.set ? b.set : !b.set ? a.set : b.set.rank > a.set.rank ? b.set : a.set;
 }
 
 function valueOf(part: Part, agg: Aggregate): number | null {
@@ -83,19 +101,26 @@ function valueOf(part: Part, agg: Aggregate): number | null {
   }
 }
 
+function pointOf(date: string, start: number, end: number | null, part: Part, sessionIds: string[], agg: Aggregate): SeriesPoint {
+  const point: SeriesPoint = { date, start: new Date(start).toISOString(), end: end === null ? null : new Date(end).toISOString(), value: valueOf(part, agg), sessionIds };
+  if (agg === 'top_set' && part.set) point.set = { instanceId: part.set.instanceId, setIndex: part.set.setIndex };
+  return point;
+}
+
 interface Bucketed {
-  /** The local day of the session, or the first day of the bucket. */
+  /** The first day of the bucket, and the first day after it. */
   date: string;
-  /** The first day after the bucket ('' for a session). */
   until: string;
-  start: Date;
-  end: Date | null;
+  /** Its instants, in milliseconds: [start, end). */
+  start: number;
+  end: number;
   part: Part;
   sessionIds: string[];
 }
 
 export function points(parts: SessionPart[], agg: Aggregate, bucket: Bucket, zone: string): SeriesPoint[] {
   const calendar = calendarOf(zone);
+  if (bucket === 'session') return parts.map((p) => pointOf(calendar.day(p.ms), p.ms, null, p, [p.sessionId], agg));
   const buckets = new Map<string, Bucketed>();
   // Sessions come in time order, so most fall in the bucket before them: a comparison of ISO
   // days (four-digit years) tells, without working out the bucket's first day again.
@@ -103,31 +128,25 @@ export function points(parts: SessionPart[], agg: Aggregate, bucket: Bucket, zon
   for (const p of parts) {
     // In UTC a bucket is exactly its instants; elsewhere a fall-back at midnight can read an
     // instant after a day's start as the day before.
-    if (calendar.utc && current && bucket !== 'session' && p.ms >= current.start.getTime() && p.ms < current.end!.getTime()) {
-      current.part = merge(current.part, p.part);
+    if (calendar.utc && current && p.ms >= current.start && p.ms < current.end) {
+      merge(current.part, p);
       current.sessionIds.push(p.sessionId);
       continue;
     }
-    const day = calendar.day(p.at);
-    const key = bucket === 'session' ? p.sessionId : current && day.length === 10 && day >= current.date && day < current.until ? current.date : bucketOf(day, bucket);
+    const day = calendar.day(p.ms);
+    const key = current && day.length === 10 && day >= current.date && day < current.until ? current.date : bucketOf(day, bucket);
     const b = buckets.get(key);
     if (b) {
-      b.part = merge(b.part, p.part);
+      merge(b.part, p);
       b.sessionIds.push(p.sessionId);
-    } else if (bucket === 'session') {
-      buckets.set(key, { date: day, until: '', start: p.at, end: null, part: p.part, sessionIds: [p.sessionId] });
+      current = b;
     } else {
       const until = bucketEnd(key, bucket);
-      buckets.set(key, (current = { date: key, until, start: calendar.start(key), end: calendar.start(until), part: p.part, sessionIds: [p.sessionId] }));
+      const part: Part = { max: p.max, sum: p.sum, n: p.n, last: p.last, set: p.set };
+      buckets.set(key, (current = { date: key, until, start: calendar.start(key), end: calendar.start(until), part, sessionIds: [p.sessionId] }));
     }
-    if (b) current = b;
   }
-  return [...buckets.values()].map((b) => ({
-    date: b.date,
-    start: b.start.toISOString(),
-    end: b.end?.toISOString() ?? null,
-    value: valueOf(b.part, agg),
-    sessionIds: b.sessionIds,
-    ...(agg === 'top_set' && b.part.set ? { set: { instanceId: b.part.set.instanceId, setIndex: b.part.set.setIndex } } : {}),
-  }));
+  const out: SeriesPoint[] = [];
+  for (const b of buckets.values()) out.push(pointOf(b.date, b.start, b.end, b.part, b.sessionIds, agg));
+  return out;
 }

@@ -2,16 +2,16 @@ import { RequestContext } from '../context/request-context';
 import { Goal } from '../goals/goal.entity';
 import { ActivityInstance } from '../sessions/activity-instance.entity';
 import { MetricValue } from '../sessions/metric-value.entity';
-import { TenantData } from '../tenancy/tenant-data.service';
-import { inWindow, instantReader, SESSION_AT, Window } from './analytics-dates';
+import { live } from '../tenancy/tenant-sql';
+import { timestampParam, Window } from './analytics-dates';
+import { bind, bindList, EMPTY, Fragment, runFragment, sql, text } from './series-sql';
 
-/** A live instance of the activity in a live session of the window, in the order it was recorded. */
+/** A live instance of the activity in a live session of the window, as the driver gives it. */
 export interface InstanceRow {
-  instanceId: string;
-  sessionId: string;
-  at: Date;
-  /** at, in milliseconds: what the sessions are sorted by. */
-  ms: number;
+  iid: string;
+  sid: string;
+  /** The session's date, as the driver gives a timestamp (see instantMs). */
+  at: unknown;
 }
 
 /**
@@ -27,6 +27,14 @@ export interface InstancePart {
   top?: { rank: number; setIndex: number; value: number | null };
 }
 
+/** An instance with its aggregate (max or sum, NULL without values) and, for an average, its count. */
+export interface TotalRow {
+  sid: string;
+  at: unknown;
+  a: unknown;
+  n?: unknown;
+}
+
 export interface TopSetMetric {
   id: string;
   higherIsBetter: boolean;
@@ -34,93 +42,82 @@ export interface TopSetMetric {
 
 /** The slot of `a` is the slot of v: same instance, set and split (a NULL split included). */
 const sameSlot = (a: string) =>
-  `${a}.activity_instance_id = v.activity_instance_id AND ${a}.set_index = v.set_index AND (${a}.split_definition_id = v.split_definition_id OR (${a}.split_definition_id IS NULL AND v.split_definition_id IS NULL)) AND ${a}.deleted_at IS NULL`;
+  `${a}.activity_instance_id = v.activity_instance_id AND ${a}.set_index = v.set_index AND (${a}.split_definition_id = v.split_definition_id OR (${a}.split_definition_id IS NULL AND v.split_definition_id IS NULL))`;
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 /**
- * The reads of the series. Each walks one covering index (migration SeriesIndexes): the
- * activity's instances by (root_id, activity_definition_id, created_at, id), and a metric's
+ * The reads of the series, as lean tenant statements (no query builder, no hydration: the rows
+ * are read as the driver gives them). Each walks one covering index (migration SeriesIndexes):
+ * the activity's instances by (root_id, activity_definition_id, created_at, id), and a metric's
  * values by (root_id, metric_definition_id, activity_instance_id, set_index, ...). The values are
  * not joined to their instances: the planner, without statistics, would drive the join from the
- * values and look an instance up per value. The values of instances outside the window, or
- * deleted, are read and then dropped by the caller.
+ * values and look an instance up per value, and a join driven by the instances seeks the values
+ * once per instance, which costs more than walking them all. The values of instances outside the
+ * window, or deleted, are read and then dropped by the caller.
  */
 export class SeriesValues {
   constructor(
-    private readonly data: TenantData,
     private readonly ctx: RequestContext,
     private readonly splitId: string | undefined,
   ) {}
 
-  async instances(activityId: string, window: Window): Promise<InstanceRow[]> {
-    const qb = this.data
-      .repo(ActivityInstance)
-      .createQueryBuilder(this.ctx, 'i')
-      .innerJoin(Goal, 'g', `g.id = i.practice_session_id AND g.type = 'PracticeSession' AND g.deleted_at IS NULL`)
-      .select('i.id', 'iid')
-      .addSelect('g.id', 'sid')
-      .addSelect(SESSION_AT, 'at')
-      .andWhere('i.activity_definition_id = :activityId', { activityId })
-      .andWhere('i.deleted_at IS NULL')
-      .orderBy('i.created_at', 'ASC')
-      .addOrderBy('i.id', 'ASC');
-    const rows: { iid: string; sid: string; at: unknown }[] = await inWindow(this.ctx, qb, window).getRawMany();
-    const instant = instantReader(this.ctx);
-    return rows.map((r) => {
-      const at = instant(r.at);
-      return { instanceId: r.iid, sessionId: r.sid, at, ms: at.getTime() };
-    });
-  }
-
-  /** Live values of the metrics, grouped by instance. */
-  private values(metricIds: string[]) {
-    const qb = this.data
-      .repo(MetricValue)
-      .createQueryBuilder(this.ctx, 'v')
-      .select('v.activity_instance_id', 'iid')
-      .andWhere(metricIds.length === 1 ? 'v.metric_definition_id = :metricId' : 'v.metric_definition_id IN (:...metricIds)', { metricId: metricIds[0], metricIds })
-      .andWhere('v.deleted_at IS NULL')
-      .groupBy('v.metric_definition_id')
-      .addGroupBy('v.activity_instance_id');
-    if (metricIds.length > 1) qb.groupBy('v.activity_instance_id');
-    if (this.splitId) qb.andWhere('v.split_definition_id = :splitId', { splitId: this.splitId });
-    return qb;
-  }
-
-  /** A condition on the split asked, for a sub-query's alias. */
-  private split(alias: string): string {
-    return this.splitId ? ` AND ${alias}.split_definition_id = :splitId` : '';
-  }
-
-  /** max, sum or average: only the aggregates asked for (each costs a call per value). */
-  async totals(metricId: string, agg: 'max' | 'sum' | 'average'): Promise<Map<string, InstancePart>> {
-    const qb = this.values([metricId]);
-    if (agg === 'max') qb.addSelect('MAX(v.value)', 'mx');
-    else qb.addSelect('SUM(v.value)', 'sm');
-    if (agg === 'average') qb.addSelect('COUNT(v.value)', 'n');
-    const rows: { iid: string; mx?: unknown; sm?: unknown; n?: unknown }[] = await qb.getRawMany();
-    return new Map(
-      rows.map((r) => {
-        const part: InstancePart = agg === 'max' ? { max: Number(r.mx) } : { sum: Number(r.sm) };
-        if (agg === 'average') part.n = Number(r.n);
-        return [r.iid, part];
-      }),
+  /** The activity's instances in the order they were recorded, each with its session and the session's date. */
+  instances(activityId: string, window: Window): Promise<InstanceRow[]> {
+    const from = window.from ? sql` AND g.session_start >= ${bind(timestampParam(this.ctx, window.from))}` : EMPTY;
+    const until = window.until ? sql` AND g.session_start < ${bind(timestampParam(this.ctx, window.until))}` : EMPTY;
+    return runFragment<InstanceRow>(
+      this.ctx,
+      sql`SELECT i.id AS iid, i.practice_session_id AS sid, COALESCE(g.session_start, g.created_at) AS at
+        FROM ${live(ActivityInstance, 'i')} JOIN ${live(Goal, 'g')} ON g.id = i.practice_session_id AND g.type = 'PracticeSession'
+        WHERE i.activity_definition_id = ${bind(activityId)}${from}${until}
+        ORDER BY i.created_at, i.id`,
     );
   }
 
+  /**
+   * max, sum or average with each instance: the instances' walk seeks each one's values, so that
+   * the rows are the instances alone (a join of two walks costs more in rows than the seeks).
+   * An instance without values gives NULL, and no part.
+   */
+  instanceTotals(activityId: string, window: Window, metricId: string, agg: 'max' | 'sum' | 'average'): Promise<TotalRow[]> {
+    const from = window.from ? sql` AND g.session_start >= ${bind(timestampParam(this.ctx, window.from))}` : EMPTY;
+    const until = window.until ? sql` AND g.session_start < ${bind(timestampParam(this.ctx, window.until))}` : EMPTY;
+    const of = (fn: string) => sql`(SELECT ${text(fn)}(v.value) FROM ${live(MetricValue, 'v')} WHERE v.metric_definition_id = ${bind(metricId)} AND v.activity_instance_id = i.id${this.split('v')})`;
+    const aggs = agg === 'max' ? sql`${of('MAX')} AS a` : agg === 'sum' ? sql`${of('SUM')} AS a` : sql`${of('SUM')} AS a, ${of('COUNT')} AS n`;
+    return runFragment<TotalRow>(
+      this.ctx,
+      sql`SELECT i.practice_session_id AS sid, COALESCE(g.session_start, g.created_at) AS at, ${aggs}
+        FROM ${live(ActivityInstance, 'i')} JOIN ${live(Goal, 'g')} ON g.id = i.practice_session_id AND g.type = 'PracticeSession'
+        WHERE i.activity_definition_id = ${bind(activityId)}${from}${until}
+        ORDER BY i.created_at, i.id`,
+    );
+  }
+
+  /** A condition on the split asked, for an alias. */
+  private split(alias: string): Fragment {
+    return this.splitId ? sql` AND ${text(`${alias}.split_definition_id = `)}${bind(this.splitId)}` : EMPTY;
+  }
+
+  /** Values of one metric, grouped by instance. */
+  private ofMetric(metricId: string): Fragment {
+    return sql`FROM ${live(MetricValue, 'v')} WHERE v.metric_definition_id = ${bind(metricId)}${this.split('v')}`;
+  }
+
+  private async byInstance(f: Fragment, part: (row: Record<string, unknown>) => InstancePart): Promise<Map<string, InstancePart>> {
+    const out = new Map<string, InstancePart>();
+    for (const r of await runFragment<Record<string, unknown>>(this.ctx, f)) out.set(r.iid as string, part(r));
+    return out;
+  }
+
   /** The value of the instance's last set (of its last split, where a set has several). */
-  async lasts(metricId: string): Promise<Map<string, InstancePart>> {
-    const qb = this.values([metricId]);
-    const last = qb
-      .subQuery()
-      .select('l.value')
-      .from(MetricValue, 'l')
-      .where(`l.metric_definition_id = v.metric_definition_id AND l.activity_instance_id = v.activity_instance_id AND l.deleted_at IS NULL${this.split('l')}`)
-      .orderBy('l.set_index', 'DESC')
-      .addOrderBy('l.split_definition_id', 'DESC')
-      .limit(1)
-      .getQuery();
-    const rows: { iid: string; val: unknown }[] = await qb.addSelect(last, 'val').getRawMany();
-    return new Map(rows.map((r) => [r.iid, { last: Number(r.val) }]));
+  lasts(metricId: string): Promise<Map<string, InstancePart>> {
+    const last = sql`(SELECT l.value FROM ${live(MetricValue, 'l')}
+      WHERE l.metric_definition_id = v.metric_definition_id AND l.activity_instance_id = v.activity_instance_id${this.split('l')}
+      ORDER BY l.set_index DESC, l.split_definition_id DESC LIMIT 1)`;
+    return this.byInstance(sql`SELECT v.activity_instance_id AS iid, ${last} AS val ${this.ofMetric(metricId)} GROUP BY v.metric_definition_id, v.activity_instance_id`, (r) => ({
+      last: num(r.val),
+    }));
   }
 
   /**
@@ -128,32 +125,23 @@ export class SeriesValues {
    * best value (over its splits) of the metric asked. The best set of a set's best values is the
    * set of the best value: no per-set rows are needed.
    */
-  async topSets(top: TopSetMetric, metricId: string): Promise<Map<string, InstancePart>> {
-    const qb = this.values([top.id]);
+  topSets(top: TopSetMetric, metricId: string): Promise<Map<string, InstancePart>> {
     const best = top.higherIsBetter ? 'MAX' : 'MIN';
-    const firstSet = qb
-      .subQuery()
-      .select('MIN(t.set_index)')
-      .from(MetricValue, 't')
-      .where(`t.metric_definition_id = v.metric_definition_id AND t.activity_instance_id = v.activity_instance_id AND t.deleted_at IS NULL${this.split('t')} AND t.value = ${best}(v.value)`)
-      .getQuery();
-    qb.addSelect(`${best}(v.value)`, 'best').addSelect(firstSet, 'si');
-    if (metricId !== top.id) {
-      const asked = qb
-        .subQuery()
-        .select(`${best}(m.value)`)
-        .from(MetricValue, 'm')
-        .where(`m.metric_definition_id = :askedId AND m.activity_instance_id = v.activity_instance_id AND m.deleted_at IS NULL${this.split('m')} AND m.set_index = ${firstSet}`)
-        .getQuery();
-      qb.addSelect(asked, 'val').setParameter('askedId', metricId);
-    }
-    const rows: { iid: string; best: unknown; si: unknown; val?: unknown }[] = await qb.getRawMany();
-    return new Map(
-      rows.map((r) => {
-        const best = Number(r.best);
-        const value = metricId === top.id ? best : r.val === null || r.val === undefined ? null : Number(r.val);
-        return [r.iid, { top: { rank: top.higherIsBetter ? best : -best, setIndex: Number(r.si), value } }];
-      }),
+    const bestOf = (alias: string) => text(`${best}(${alias}.value)`);
+    const firstSet = () => sql`(SELECT MIN(t.set_index) FROM ${live(MetricValue, 't')}
+      WHERE t.metric_definition_id = v.metric_definition_id AND t.activity_instance_id = v.activity_instance_id${this.split('t')} AND t.value = ${bestOf('v')})`;
+    const asked =
+      metricId === top.id
+        ? EMPTY
+        : sql`, (SELECT ${bestOf('m')} FROM ${live(MetricValue, 'm')}
+            WHERE m.metric_definition_id = ${bind(metricId)} AND m.activity_instance_id = v.activity_instance_id${this.split('m')} AND m.set_index = ${firstSet()}) AS val`;
+    return this.byInstance(
+      sql`SELECT v.activity_instance_id AS iid, ${bestOf('v')} AS best, ${firstSet()} AS si${asked} ${this.ofMetric(top.id)} GROUP BY v.metric_definition_id, v.activity_instance_id`,
+      (r) => {
+        const b = num(r.best);
+        const value = metricId === top.id ? b : r.val === null || r.val === undefined ? null : num(r.val);
+        return { top: { rank: top.higherIsBetter ? b : -b, setIndex: num(r.si), value } };
+      },
     );
   }
 
@@ -162,25 +150,19 @@ export class SeriesValues {
    * misses one gives NULL, which SUM skips. Each set is counted once, on its row of the first
    * factor; an instance with values of the other factors only still counts, with 0.
    */
-  async yields(factorIds: string[]): Promise<Map<string, InstancePart>> {
-    const qb = this.values(factorIds);
+  yields(factorIds: string[]): Promise<Map<string, InstancePart>> {
     const [first, ...others] = factorIds;
-    const product = ['v.value'];
+    let product = sql`v.value`;
     others.forEach((id, k) => {
-      product.push(
-        qb
-          .subQuery()
-          .select(`f${k}.value`)
-          .from(MetricValue, `f${k}`)
-          .where(`f${k}.metric_definition_id = :factor${k} AND ${sameSlot(`f${k}`)}`)
-          .getQuery(),
-      );
-      qb.setParameter(`factor${k}`, id);
+      const f = `f${k}`;
+      const slot = text(` AND ${sameSlot(f)})`);
+      product = sql`${product} * (SELECT ${text(`${f}.value`)} FROM ${live(MetricValue, f)} WHERE ${text(`${f}.metric_definition_id = `)}${bind(id)}${slot}`;
     });
-    const rows: { iid: string; y: unknown }[] = await qb
-      .addSelect(`SUM(CASE WHEN v.metric_definition_id = :firstFactor THEN ${product.join(' * ')} END)`, 'y')
-      .setParameter('firstFactor', first)
-      .getRawMany();
-    return new Map(rows.map((r) => [r.iid, { sum: r.y === null || r.y === undefined ? 0 : Number(r.y) }]));
+    const metrics = factorIds.length === 1 ? sql`v.metric_definition_id = ${bind(first)}` : sql`v.metric_definition_id IN ${bindList(factorIds)}`;
+    return this.byInstance(
+      sql`SELECT v.activity_instance_id AS iid, SUM(CASE WHEN v.metric_definition_id = ${bind(first)} THEN ${product} END) AS y
+        FROM ${live(MetricValue, 'v')} WHERE ${metrics}${this.split('v')} GROUP BY v.activity_instance_id`,
+      (r) => ({ sum: r.y === null || r.y === undefined ? 0 : num(r.y) }),
+    );
   }
 }

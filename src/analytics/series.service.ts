@@ -5,17 +5,18 @@ import { invalid, missingReference, notFound } from '../activities/references';
 import { SplitDefinition } from '../activities/split-definition.entity';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
-import { AnalyticsDates } from './analytics-dates';
+import { AnalyticsDates, instantMsReader } from './analytics-dates';
 import { Aggregate, SeriesQuery } from './dto/analytics.dto';
-import { points, sessionParts } from './series-points';
+import { points, SessionPart, sessionParts, sessionTotals } from './series-points';
 import { InstancePart, SeriesValues } from './series-values';
 import { SeriesView } from './series.view';
 import { Bucket } from './time-zone';
 
 /**
  * GET /analytics/activities/:activityId/series: the activity's live instances in the window, and
- * per instance the aggregate its values give (series-values.ts); instances merge into their
- * sessions in the order they were recorded, and sessions into local days, weeks or months.
+ * per instance the aggregate its values give (series-values.ts: with the instances for max, sum
+ * and average, else in a second statement); instances merge into their sessions in the order
+ * they were recorded, and sessions into local days, weeks or months.
  */
 @Injectable()
 export class SeriesService {
@@ -34,10 +35,10 @@ export class SeriesService {
     const metric = query.metricId ? metrics.find((m) => m.id === query.metricId) : undefined;
     if (query.metricId && !metric) throw missingReference('metricId', 'Metric');
     const window = await this.dates.window(ctx, query);
-    const values = new SeriesValues(this.data, ctx, query.splitId);
+    const values = new SeriesValues(ctx, query.splitId);
 
     let metricId: string | null;
-    let read: () => Promise<Map<string, InstancePart>>;
+    let read: (() => Promise<Map<string, InstancePart>>) | undefined;
     if (agg === 'yield') {
       const factors = metrics.filter((m) => m.isMultiplicative && m.isActive);
       if (factors.length === 0) throw invalid('agg', 'yield needs an activity with multiplicative metrics');
@@ -52,11 +53,18 @@ export class SeriesService {
       const chosen = metric ?? metrics.find((m) => m.isActive) ?? metrics[0];
       if (!chosen) throw invalid('metricId', 'the activity has no metric');
       const id = (metricId = chosen.id);
-      read = () => (agg === 'last' ? values.lasts(id) : values.totals(id, agg));
+      if (agg === 'last') read = () => values.lasts(id);
     }
-    // One after the other: on SQLite both run on the one read connection anyway.
-    const instances = await values.instances(activityId, window);
-    const parts = sessionParts(instances, instances.length ? await read() : new Map());
+    const msOf = instantMsReader(ctx);
+    let parts: SessionPart[];
+    if (!read) {
+      // max, sum, average: each instance comes with its aggregate, in one statement.
+      parts = sessionTotals(await values.instanceTotals(activityId, window, metricId!, agg as 'max' | 'sum' | 'average'), agg as 'max' | 'sum' | 'average', msOf);
+    } else {
+      // One after the other: on SQLite both run on the one read connection anyway.
+      const instances = await values.instances(activityId, window);
+      parts = sessionParts(instances, instances.length ? await read() : new Map(), msOf);
+    }
     return { activityId, metricId, splitId: query.splitId ?? null, agg, bucket, timeZone: window.zone, points: points(parts, agg, bucket, window.zone) };
   }
 }

@@ -50,6 +50,15 @@ describeDb('analytics: the series, instance by instance', () => {
     expect(await values(`${kg}&agg=max&bucket=week`)).toEqual([70, 35]);
   });
 
+  it('max, sum and average of one split, in a window: an instance without values of the split gives nothing', async () => {
+    const kg = `metricId=${lift.metrics.kg}`;
+    expect(await values(`${kg}&agg=max&splitId=${lift.splits.R}`)).toEqual([35]);
+    expect(await values(`${kg}&agg=sum&splitId=${lift.splits.L}`)).toEqual([30]);
+    expect(await values(`${kg}&agg=average&from=2026-03-03&to=2026-03-10`)).toEqual([70, 32.5]);
+    const body = await series(`${kg}&agg=sum&bucket=week&from=2026-03-02&to=2026-03-08`);
+    expect(body.points.map((p: any) => [p.date, p.value, p.sessionIds])).toEqual([['2026-03-02', 280, [s[0], s[1]]]]);
+  });
+
   it('top_set: the first best set across instances, its value of the metric asked over the splits', async () => {
     const body = await series(`metricId=${lift.metrics.reps}&agg=top_set`);
     expect(body.points.map((p: any) => [p.value, p.set])).toEqual([

@@ -38,10 +38,35 @@ describe('analytics: local days in a time zone', () => {
     const calendar = calendarOf(zone);
     // Every 97 minutes over two years: both daylight-saving changes of each year, at all hours.
     for (let t = Date.parse('2025-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 97 * 60_000) {
-      const day = calendar.day(new Date(t));
+      const day = calendar.day(t);
       expect(day).toBe(localDay(new Date(t), zone));
-      expect(calendar.start(day).getTime()).toBe(startOfDay(day, zone).getTime());
+      expect(calendar.start(day)).toBe(startOfDay(day, zone).getTime());
     }
-    expect(calendarOf(zone).day(new Date('0999-06-01T12:00:00Z'))).toBe(localDay(new Date('0999-06-01T12:00:00Z'), zone));
+    expect(calendarOf(zone).day(Date.parse('0999-06-01T12:00:00Z'))).toBe(localDay(new Date('0999-06-01T12:00:00Z'), zone));
+  });
+
+  it('adds days, finds weeks and months as Date does, from year 1000 to 9999 and beyond', () => {
+    const byDate = (day: string, n: number) => {
+      const [y, m, d] = day.split('-').map(Number);
+      return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+    };
+    const days = ['1000-01-01', '1600-02-29', '1899-12-31', '1900-02-28', '1970-01-01', '2000-02-29', '2024-12-31', '2100-03-01', '9999-12-25', '2026-02-30'];
+    for (let t = Date.UTC(1999, 0, 1); t < Date.UTC(2005, 0, 1); t += 86400_000) days.push(new Date(t).toISOString().slice(0, 10));
+    for (const day of days) {
+      for (const n of [-400, -7, -1, 0, 1, 7, 31, 366]) expect(addDays(day, n)).toBe(byDate(day, n));
+      const [y, m, d] = day.split('-').map(Number);
+      expect(weekOf(day)).toBe(byDate(day, -((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7)));
+    }
+    expect(addDays('9999-12-31', 1)).toBe('+010000-01-01'.slice(0, 10));
+    expect(addDays('1000-01-01', -1)).toBe('0999-12-31');
+  });
+
+  it('a UTC calendar reads instants outside the years 1000 to 9999 as localDay does', () => {
+    const calendar = calendarOf('UTC');
+    for (const at of ['0999-12-31T23:59:59.999Z', '1000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z']) {
+      expect(calendar.day(Date.parse(at))).toBe(localDay(new Date(at), 'UTC'));
+    }
+    expect(calendar.start('1000-01-01')).toBe(Date.parse('1000-01-01T00:00:00.000Z'));
+    expect(calendar.start('0999-12-31')).toBe(startOfDay('0999-12-31', 'UTC').getTime());
   });
 });
