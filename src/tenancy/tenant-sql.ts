@@ -37,7 +37,10 @@ interface Rendered {
 }
 
 const ALIAS = /^[a-z_][a-z0-9_]*$/i;
-const WRITES = /^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT|CREATE|DROP|ALTER|PRAGMA|ATTACH)\b/i;
+/** Anything that writes, or changes the connection, anywhere in the text. */
+const WRITES = /\b(insert|update|delete|upsert|merge|create|drop|alter|truncate|pragma|attach|detach|vacuum|reindex|analyze|grant|revoke|set)\b|;/i;
+/** A FROM or JOIN of a name that is not a function call (json_each(...)): a table not given through live() or rows(). */
+const BARE_TABLE = /\b(?:from|join)\s+"?[a-z_][a-z0-9_.]*"?(?!\s*\(|[a-z0-9_."])/i;
 
 /**
  * A read of tenant tables written as SQL, for hot paths where TypeORM's query builder and
@@ -45,9 +48,10 @@ const WRITES = /^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT|CREATE|DROP|ALTER|PRAGM
  * be named through `live()` and `rows()`, which render as the root's rows, a sub-query
  * `(SELECT * FROM t "a" WHERE "a".root_id = <root> ...) "a"` whose root is bound by the layer
  * from the request's context. Both engines flatten such a sub-query into the statement, so the
- * plan is the one the indexes give. A tenant table's name anywhere in the text (a FROM, a
- * join, a sub-query, a column named like a table without its alias) is refused when the
- * statement is first rendered, and so is a write: this reads, the repository writes.
+ * plan is the one the indexes give. Any other table in a FROM or a join (users included), and
+ * anything that writes, is refused when the statement is made; a tenant table's name anywhere
+ * in the text (a column named like a table without its alias too) when it is first rendered:
+ * this reads the root's rows, the repository writes.
  *
  * Parameters are `?` in the text, and `${list}` for a list; run() takes them in the order the
  * text gives them.
@@ -59,7 +63,11 @@ export class TenantStatement {
     private readonly strings: readonly string[],
     private readonly parts: readonly Part[],
   ) {
-    if (WRITES.test(strings[0])) throw new ScopeEscapeError('a write in a tenant statement (use the repository)');
+    for (const [k, text] of strings.entries()) {
+      if (WRITES.test(text)) throw new ScopeEscapeError('a write in a tenant statement (use the repository)');
+      if (BARE_TABLE.test(text)) throw new ScopeEscapeError('a table in a tenant statement not given through live() or rows()');
+      if (k > 0 && parts[k - 1]?.kind === 'table' && /^\s*,\s*["a-z_]/i.test(text)) throw new ScopeEscapeError('a table joined by a comma not given through live() or rows()');
+    }
     for (const p of parts) if (p.kind === 'table' && !ALIAS.test(p.alias)) throw new ScopeEscapeError(`the alias "${p.alias}"`);
   }
 

@@ -81,12 +81,25 @@ describeDb('tenant statements', () => {
       () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')}, metric_values v`,
       () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')} WHERE g.id IN (SELECT id FROM notes)`,
     ];
-    for (const make of texts) await expect(make().run(ctxA())).rejects.toThrow(ScopeEscapeError);
+    for (const make of texts) await expect((async () => make().run(ctxA()))()).rejects.toThrow(ScopeEscapeError);
+  });
+
+  it('refuses any table not given through live() or rows(), however it is joined', () => {
+    const texts = [
+      () => tenantSql`SELECT u.email FROM users u`,
+      () => tenantSql`SELECT g.id, u.email FROM ${live(ActivityGroup, 'g')} JOIN "users" u ON u.id = g.created_by`,
+      () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')}, users u`,
+      () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')} WHERE g.created_by IN (SELECT id FROM admin_audit_log)`,
+      () => tenantSql`SELECT g.id FROM ${live(ActivityGroup, 'g')} CROSS JOIN main.users`,
+    ];
+    for (const make of texts) expect(make).toThrow(ScopeEscapeError);
   });
 
   it('refuses a write, and an alias that is not a plain name', () => {
     expect(() => tenantSql`UPDATE x SET a = 1`).toThrow(ScopeEscapeError);
     expect(() => tenantSql` delete from x`).toThrow(ScopeEscapeError);
+    expect(() => tenantSql`WITH d AS (SELECT 1) DELETE FROM x`).toThrow(ScopeEscapeError);
+    expect(() => tenantSql`SELECT 1; SELECT 2`).toThrow(ScopeEscapeError);
     expect(() => tenantSql`SELECT 1 FROM ${live(ActivityGroup, 'g" WHERE 1=1 --')}`).toThrow(ScopeEscapeError);
   });
 
