@@ -19,6 +19,7 @@ import { Notes1767225600500 } from './1767225600500-Notes';
 import { ProgramCalendar1767225600510 } from './1767225600510-ProgramCalendar';
 import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZone';
 import { SeriesIndexes1767225600530 } from './1767225600530-SeriesIndexes';
+import { SeriesMaxOrder1767225600540 } from './1767225600540-SeriesMaxOrder';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -43,5 +44,6 @@ export const MIGRATIONS = [
   ProgramCalendar1767225600510,
   AnalyticsTimeZone1767225600520,
   SeriesIndexes1767225600530,
+  SeriesMaxOrder1767225600540,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

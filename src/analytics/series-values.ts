@@ -48,9 +48,10 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 /**
  * The reads of the series, as lean tenant statements (no query builder, no hydration: the rows
- * are read as the driver gives them). Each walks one covering index (migration SeriesIndexes):
- * the activity's instances by (root_id, activity_definition_id, created_at, id), and a metric's
- * values by (root_id, metric_definition_id, activity_instance_id, set_index, ...). The values are
+ * are read as the driver gives them). Each walks one covering index (migrations SeriesIndexes and
+ * SeriesMaxOrder): the activity's instances by (root_id, activity_definition_id, created_at, id),
+ * and a metric's values by (root_id, metric_definition_id, activity_instance_id, value, ...), where
+ * an instance's MAX or MIN is one seek. The values are
  * not joined to their instances: the planner, without statistics, would drive the join from the
  * values and look an instance up per value, and a join driven by the instances seeks the values
  * once per instance, which costs more than walking them all. The values of instances outside the

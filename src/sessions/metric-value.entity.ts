@@ -18,8 +18,8 @@ import { ActivityInstance } from './activity-instance.entity';
 @Index('idx_metric_values_split', ['splitDefinitionId'])
 @Index('idx_metric_values_root_metric', ['rootId', 'metricDefinitionId'])
 @Index('idx_metric_values_root_instance', ['rootId', 'activityInstanceId'])
-// The series of a metric reads these columns only (migration SeriesIndexes).
-@Index('idx_metric_values_series', ['rootId', 'metricDefinitionId', 'activityInstanceId', 'setIndex', 'splitDefinitionId', 'value'], { where: 'deleted_at IS NULL' })
+// The series of a metric reads these columns only (migrations SeriesIndexes, SeriesMaxOrder).
+@Index('idx_metric_values_series', ['rootId', 'metricDefinitionId', 'activityInstanceId', 'value', 'setIndex', 'splitDefinitionId'], { where: 'deleted_at IS NULL' })
 // One live value per (instance, metric, split, set); a NULL split needs an index of its own.
 @Index('ux_metric_values_slot', ['rootId', 'activityInstanceId', 'metricDefinitionId', 'splitDefinitionId', 'setIndex'], {
   unique: true,
