@@ -33,6 +33,8 @@ type Slot = 'arg' | 'list' | 'root';
 interface Rendered {
   /** With `?` placeholders: the dialect turns them into its own when it prepares the statement. */
   sql: string;
+  /** As the engine runs it, for the log: worked out once, not on every call. */
+  logged: string;
   slots: Slot[];
 }
 
@@ -75,7 +77,7 @@ export class TenantStatement {
   async run<R = Record<string, unknown>>(ctx: RequestContext, params: readonly unknown[] = []): Promise<R[]> {
     const rootId = ctx.requireRoot();
     const manager = ctx.requireManager();
-    const { sql, slots } = this.render(manager);
+    const { sql, logged, slots } = this.render(manager);
     const dialect = dialectOf(manager.connection);
     const values: unknown[] = [];
     let next = 0;
@@ -87,7 +89,7 @@ export class TenantStatement {
     if (next !== params.length) throw new RangeError(`a tenant statement takes ${next} parameters, not ${params.length}`);
     // Prepared once per connection, past TypeORM's query path: on PostgreSQL a named statement
     // is not planned again on every call. Logged as TypeORM logs its own (the query-plan tests read the log).
-    manager.connection.logger.logQuery(dialect.sql(sql), values, manager.queryRunner);
+    manager.connection.logger.logQuery(logged, values, manager.queryRunner);
     return (await dialect.prepared(manager, { sql, params: values })) as R[];
   }
 
@@ -117,7 +119,7 @@ export class TenantStatement {
       slots.push('root');
       sql += `(SELECT * FROM "${table}" ${a} WHERE ${a}."root_id" = ?${part.live ? ` AND ${a}."deleted_at" IS NULL` : ''}) ${a}`;
     });
-    const out = { sql, slots };
+    const out = { sql, logged: dialect.sql(sql), slots };
     this.rendered.set(source, out);
     return out;
   }
