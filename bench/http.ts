@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcess } from 'node:child_process';
 import type { Manifest } from './data';
-import { load, LoadResult, postJson, startChild } from './lib';
+import { load, LoadResult, pinCpus, postJson, startChild } from './lib';
 import { sameJson } from './same-json';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   const raw = engine === 'sqlite' ? await startChild<{ url: string; synchronous: number }>(path.join(__dirname, 'raw-server.ts'), 'raw', env) : undefined;
   if (raw) console.log(`synchronous (0 off, 1 NORMAL, 2 FULL): ours ${ours.synchronous}, raw ${raw.synchronous}; ours at ${ours.url}, raw at ${raw.url}`);
   const children: ChildProcess[] = [ours.child, ...(raw ? [raw.child] : [])];
+  console.log(pinCpus(children));
   try {
     const tokens = new Map<string, string>();
     for (const r of [...roots, series]) {

@@ -1,7 +1,7 @@
 /** What the HTTP benchmarks share: server child processes, JSON calls, and alternating load rounds. */
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export interface Options {
@@ -38,6 +38,22 @@ export function startChild<M extends object>(
     child.once('message', (m: M) => resolve({ child, ...m }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
+}
+
+/**
+ * BENCH_PIN=server,load (say 1,0): every server child on one CPU, this process (autocannon's
+ * load) on the other, with taskset. Unpinned, the scheduler moves both servers between the two
+ * CPUs, and on this machine the two run SQLite-heavy work at speeds up to 1.75x apart at times
+ * (BENCHMARKS.md): ours and raw would not be measured on the same CPU. Returns what was done.
+ */
+export function pinCpus(children: ChildProcess[]): string {
+  const spec = process.env.BENCH_PIN;
+  if (!spec) return 'not pinned (BENCH_PIN unset)';
+  const [server, load] = spec.split(',');
+  // -a: every thread of the process (libuv's pool, V8's GC helpers), not only the main one.
+  for (const child of children) execFileSync('taskset', ['-a', '-p', '-c', server, String(child.pid)], { stdio: 'ignore' });
+  if (load !== undefined) execFileSync('taskset', ['-a', '-p', '-c', load, String(process.pid)], { stdio: 'ignore' });
+  return `servers pinned to CPU ${server}${load !== undefined ? `, the load generator to CPU ${load}` : ''}`;
 }
 
 export function postJson(base: string, url: string, body: unknown, token?: string): Promise<any> {

@@ -6,6 +6,7 @@ import { isId } from '../http/ids';
 import { Page, PageQuery, paginate } from '../http/pagination';
 import { RequestValidationError } from '../http/validation';
 import { RootScopedQueryBuilder } from '../tenancy/scoped-query-builder';
+import { live, tenantSql } from '../tenancy/tenant-sql';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { CreateNoteDto, NoteListQuery, UpdateNoteDto } from './dto/note.dto';
 import { NoteSubjects } from './note-subjects';
@@ -14,6 +15,9 @@ import { NoteView, SessionNotesPageView, toNoteView } from './note.view';
 
 /** Ids per IN list: well under both engines' limits on bound parameters. */
 const CHUNK = 500;
+
+// A session view's count, on the hot read: lean, as the view's other rows (src/sessions/session-rows).
+const COUNT_OF = tenantSql`SELECT COUNT(*) AS n FROM ${live(Note, 'n')} WHERE n.about_id = ?`;
 
 const noteNotFound = () => new NotFoundException('Note not found.');
 const sessionNotFound = () => new NotFoundException('Session not found');
@@ -129,7 +133,8 @@ export class NotesService {
 
   /** How many live notes one thing has. */
   async countOf(ctx: RequestContext, aboutId: string): Promise<number> {
-    return (await this.counts(ctx, [aboutId])).get(aboutId) ?? 0;
+    const [row] = await COUNT_OF.run(ctx, [aboutId]);
+    return Number(row?.n ?? 0);
   }
 
   private async page(qb: RootScopedQueryBuilder<Note>, page: PageQuery): Promise<Page<NoteView>> {

@@ -10,7 +10,7 @@ import { MetricRules } from './metric-rules';
 import { instanceNotFound, sessionNotFound } from './session-errors';
 import { SessionSection } from './session-section.entity';
 import { InstanceRow, SessionRows, ValueRow } from './session-rows';
-import { InstanceView, SectionView, SessionView, toSessionSummary, ValueView } from './session.view';
+import { InstanceView, SectionView, SessionRow, SessionView, toSessionSummary, ValueView } from './session.view';
 import { activeSeconds, timerState } from './timer';
 
 export const PRACTICE_SESSION = 'PracticeSession';
@@ -54,10 +54,11 @@ export class SessionReader {
   }
 
   /** The hot read: the session with its goals, sections and instances, each instance whole. */
-  async view(ctx: RequestContext, session: Goal | string): Promise<SessionView> {
-    const s = typeof session === 'string' ? await this.session(ctx, session) : session;
-    const now = new Date();
+  async view(ctx: RequestContext, session: SessionRow | string): Promise<SessionView> {
     const rows = new SessionRows(ctx);
+    const s = typeof session === 'string' ? await rows.session(session) : session;
+    if (!s) throw sessionNotFound();
+    const now = new Date();
     const goals = await rows.linkedGoals(s.id);
     // Its parent in the tree first, then the other goals it serves in the tree's order.
     goals.sort((a, b) => Number(b.id === s.parentId) - Number(a.id === s.parentId));

@@ -12,6 +12,7 @@ import { Extremes } from './comparisons';
 import { MetricValue } from './metric-value.entity';
 import { MetricRules } from './metric-rules';
 import { SessionSection } from './session-section.entity';
+import { SessionRow } from './session.view';
 
 /**
  * The rows of a session view, read as lean SQL through the scoped layer (src/tenancy/tenant-sql):
@@ -55,6 +56,9 @@ export interface PreviousRow {
 type Raw = Record<string, unknown>;
 
 const SQL = {
+  session: tenantSql`SELECT s.id, s.name, s.description, s.parent_id, s.template_id, s.session_start, s.session_end, s.session_paused_at,
+      s.completed, s.completed_at, s.total_duration_seconds, s.created_at, s.updated_at, s.version
+    FROM ${live(Goal, 's')} WHERE s.id = ? AND s.type = 'PracticeSession'`,
   linkedGoals: tenantSql`SELECT g.id, g.type, g.name, g.completed FROM ${live(Goal, 'g')}
     JOIN ${live(PracticeSessionGoal, 'l')} ON l.short_term_goal_id = g.id
     WHERE l.practice_session_id = ? ORDER BY g.created_at, g.id`,
@@ -116,6 +120,28 @@ export class SessionRows {
   private time = (v: unknown): Date => this.dialect.instant(v);
   private maybeTime = (v: unknown): Date | null => (v === null || v === undefined ? null : this.dialect.instant(v));
   private num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+  /** A live session of the root, or undefined. */
+  async session(id: string): Promise<SessionRow | undefined> {
+    const [r] = await SQL.session.run(this.ctx, [id]);
+    if (!r) return undefined;
+    return {
+      id: r.id as string,
+      name: r.name as string,
+      description: r.description as string | null,
+      parentId: r.parent_id as string | null,
+      templateId: r.template_id as string | null,
+      sessionStart: this.maybeTime(r.session_start),
+      sessionEnd: this.maybeTime(r.session_end),
+      sessionPausedAt: this.maybeTime(r.session_paused_at),
+      completed: this.bool(r.completed),
+      completedAt: this.maybeTime(r.completed_at),
+      totalDurationSeconds: this.num(r.total_duration_seconds),
+      createdAt: this.time(r.created_at),
+      updatedAt: this.time(r.updated_at),
+      version: Number(r.version),
+    } as SessionRow;
+  }
 
   async linkedGoals(sessionId: string): Promise<LinkedGoalRow[]> {
     const found = await SQL.linkedGoals.run(this.ctx, [sessionId]);

@@ -312,7 +312,26 @@ export class SavedTemplateView {
   createdAt: Date;
 }
 
-export function toSessionSummary(s: Goal): SessionSummaryView {
+/** What a session's summary reads of its row: a Goal, or the hot read's lean row (session-rows). */
+export type SessionRow = Pick<
+  Goal,
+  | 'id'
+  | 'name'
+  | 'description'
+  | 'parentId'
+  | 'templateId'
+  | 'sessionStart'
+  | 'sessionEnd'
+  | 'sessionPausedAt'
+  | 'completed'
+  | 'completedAt'
+  | 'totalDurationSeconds'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'version'
+>;
+
+export function toSessionSummary(s: SessionRow): SessionSummaryView {
   return {
     id: s.id,
     name: s.name,
