@@ -3,8 +3,8 @@
  * on statements prepared once per connection, with the same pure functions for the timers and
  * the comparisons. The same queries as src/sessions/session-rows.ts (one per kind of row, all
  * instances at once; the previous instances and the earlier extremes as the API asks for them,
- * the latter with the same CROSS JOIN order), so that the ratio measures the layers, not a
- * different plan.
+ * the latter with the same CROSS JOIN order and the same walk for the latest instances), so that
+ * the ratio measures the layers, not a different plan.
  */
 import type Database from 'better-sqlite3';
 import { compare, Extremes, Recorded } from '../src/sessions/comparisons';
@@ -18,6 +18,14 @@ const bool = (v: unknown) => v === 1 || v === true;
 
 const cache = new WeakMap<Database.Database, Record<string, Database.Statement>>();
 const IDS = `(SELECT value FROM json_each(?))`;
+
+/** As src/sessions/session-rows.ts `extreme`: the walk from the best (DESC) or worst (ASC) value down. */
+const extreme = (direction: 'ASC' | 'DESC', split: boolean) => `(SELECT v.value FROM metric_values v
+         CROSS JOIN activity_instances p
+         WHERE v.root_id = cur.root_id AND v.deleted_at IS NULL AND p.root_id = cur.root_id AND p.deleted_at IS NULL
+           AND v.metric_definition_id = k.metric_definition_id AND ${split ? 'v.split_definition_id = k.split_definition_id' : 'v.split_definition_id IS NULL'}
+           AND p.id = v.activity_instance_id AND p.created_at < cur.created_at AND p.practice_session_id <> cur.practice_session_id
+         ORDER BY v.value ${direction} LIMIT 1)`;
 
 function statements(db: Database.Database): Record<string, Database.Statement> {
   let s = cache.get(db);
@@ -41,13 +49,24 @@ function statements(db: Database.Database): Record<string, Database.Statement> {
       `SELECT id, activity_instance_id, metric_definition_id, split_definition_id, set_index, value FROM metric_values WHERE root_id = ? AND activity_instance_id IN ${IDS} AND deleted_at IS NULL`,
     ),
     previous: db.prepare(
-      `SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at
+      `SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at,
+         EXISTS (SELECT 1 FROM activity_instances n WHERE n.root_id = cur.root_id AND n.deleted_at IS NULL
+           AND n.activity_definition_id = cur.activity_definition_id AND n.practice_session_id <> cur.practice_session_id AND n.created_at > cur.created_at) AS has_later
        FROM activity_instances cur
        JOIN activity_instances p ON p.root_id = cur.root_id AND p.deleted_at IS NULL AND p.id = (
          SELECT q.id FROM activity_instances q WHERE q.root_id = cur.root_id AND q.deleted_at IS NULL
            AND q.activity_definition_id = cur.activity_definition_id AND q.practice_session_id <> cur.practice_session_id AND q.created_at < cur.created_at
          ORDER BY q.created_at DESC, q.id DESC LIMIT 1)
        WHERE cur.root_id = ? AND cur.id IN ${IDS} AND cur.deleted_at IS NULL`,
+    ),
+    earliest: db.prepare(
+      `SELECT cur.id AS instance_id, k.metric_definition_id AS metric_id, k.split_definition_id AS split_id,
+         CASE WHEN k.split_definition_id IS NULL THEN ${extreme('DESC', false)} ELSE ${extreme('DESC', true)} END AS max,
+         CASE WHEN k.split_definition_id IS NULL THEN ${extreme('ASC', false)} ELSE ${extreme('ASC', true)} END AS min
+       FROM activity_instances cur
+       CROSS JOIN metric_values k
+       WHERE cur.root_id = ? AND cur.id IN ${IDS} AND cur.deleted_at IS NULL
+         AND k.root_id = cur.root_id AND k.activity_instance_id = cur.id AND k.deleted_at IS NULL`,
     ),
     earlier: db.prepare(
       `SELECT cur.id AS instance_id, v.metric_definition_id AS metric_id, v.split_definition_id AS split_id, MAX(v.value) AS max, MIN(v.value) AS min
@@ -115,12 +134,22 @@ export function readInstances(db: Database.Database, rootId: string, rows: Row[]
   const previousOf = new Map((st.previous.all(rootId, ids) as Row[]).map((r) => [r.id as string, r]));
   const previousIds = JSON.stringify([...new Set([...previousOf.values()].map((p) => p.previous_id))]);
   const previousValues = previousOf.size ? (st.values.all(rootId, previousIds) as Row[]) : [];
-  const earlier = new Map<string, Extremes[]>();
-  for (const r of st.earlier.all(rootId, ids) as Row[]) {
-    const list = earlier.get(r.instance_id) ?? [];
-    list.push({ metricId: r.metric_id, splitId: r.split_id, max: Number(r.max), min: Number(r.min) });
-    earlier.set(r.instance_id, list);
+  // As SessionRows.earlierExtremes: the latest instances of their activity walk from the best value down.
+  const previousList = [...previousOf.values()];
+  const latest = previousList.filter((r) => !r.has_later).map((r) => r.id);
+  const others = previousList.filter((r) => r.has_later).map((r) => r.id);
+  const found = [
+    ...(latest.length ? (st.earliest.all(rootId, JSON.stringify(latest)) as Row[]) : []),
+    ...(others.length ? (st.earlier.all(rootId, JSON.stringify(others)) as Row[]) : []),
+  ];
+  const byKey = new Map<string, Map<string, Extremes>>();
+  for (const r of found) {
+    if (r.max === null) continue;
+    const keys = byKey.get(r.instance_id) ?? new Map<string, Extremes>();
+    keys.set(`${r.metric_id}\u0000${r.split_id}`, { metricId: r.metric_id, splitId: r.split_id, max: Number(r.max), min: Number(r.min) });
+    byKey.set(r.instance_id, keys);
   }
+  const earlier = new Map<string, Extremes[]>([...byKey].map(([id, keys]) => [id, [...keys.values()]]));
   const rules = (metricId: string): MetricRules => {
     const m = metricById.get(metricId);
     return m ? { min: m.min_value ?? null, max: m.max_value ?? null, higherIsBetter: m.higher_is_better === null ? true : bool(m.higher_is_better) } : { min: null, max: null, higherIsBetter: true };

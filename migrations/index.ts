@@ -20,6 +20,7 @@ import { ProgramCalendar1767225600510 } from './1767225600510-ProgramCalendar';
 import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZone';
 import { SeriesIndexes1767225600530 } from './1767225600530-SeriesIndexes';
 import { SeriesMaxOrder1767225600540 } from './1767225600540-SeriesMaxOrder';
+import { ValueExtremes1767225600550 } from './1767225600550-ValueExtremes';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -45,5 +46,6 @@ export const MIGRATIONS = [
   AnalyticsTimeZone1767225600520,
   SeriesIndexes1767225600530,
   SeriesMaxOrder1767225600540,
+  ValueExtremes1767225600550,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

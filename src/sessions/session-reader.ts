@@ -104,7 +104,7 @@ export class SessionReader {
     const values = await rows.values(ids);
     const previous = await rows.previous(ids);
     const previousValues = await rows.values([...new Set([...previous.values()].map((p) => p.id))]);
-    const earlier = await rows.earlierExtremes(ids);
+    const earlier = await rows.earlierExtremes(previous);
 
     const activityById = new Map(activities.map((a) => [a.id, a]));
     const metricById = new Map(metrics.map((m) => [m.id, m]));

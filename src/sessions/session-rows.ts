@@ -5,7 +5,7 @@ import { RequestContext } from '../context/request-context';
 import { dialectOf } from '../database/dialect';
 import { Goal } from '../goals/goal.entity';
 import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
-import { list, live, rows, tenantSql } from '../tenancy/tenant-sql';
+import { list, live, Piece, rows, tenantSql, tenantStatement } from '../tenancy/tenant-sql';
 import { ActivityInstance } from './activity-instance.entity';
 import { ActivitySet } from './activity-set.entity';
 import { Extremes } from './comparisons';
@@ -51,9 +51,19 @@ export interface PreviousRow {
   id: string;
   sessionId: string;
   at: Date;
+  /** Whether an instance of the activity was added after the current one, in another session. */
+  hasLater: boolean;
 }
 
 type Raw = Record<string, unknown>;
+
+/** The best (DESC) or worst (ASC) value of k's metric and split among earlier instances of other sessions than cur's. */
+const extreme = (direction: 'ASC' | 'DESC', split: boolean): Piece[] => [
+  '(SELECT v.value FROM ', live(MetricValue, 'v'), ' CROSS JOIN ', live(ActivityInstance, 'p'),
+  ` WHERE v.metric_definition_id = k.metric_definition_id AND ${split ? 'v.split_definition_id = k.split_definition_id' : 'v.split_definition_id IS NULL'}
+      AND p.id = v.activity_instance_id AND p.created_at < cur.created_at AND p.practice_session_id <> cur.practice_session_id
+    ORDER BY v.value ${direction} LIMIT 1)`,
+];
 
 const SQL = {
   session: tenantSql`SELECT s.id, s.name, s.description, s.parent_id, s.template_id, s.session_start, s.session_end, s.session_paused_at,
@@ -84,8 +94,12 @@ const SQL = {
     WHERE x.activity_instance_id IN ${list} ORDER BY x.position`,
   values: tenantSql`SELECT v.id, v.activity_instance_id, v.metric_definition_id, v.split_definition_id, v.set_index, v.value
     FROM ${live(MetricValue, 'v')} WHERE v.activity_instance_id IN ${list}`,
-  // For each instance, the latest live instance of its activity in another session, added before it.
-  previous: tenantSql`SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at
+  // For each instance, the latest live instance of its activity in another session, added before it,
+  // and whether one was added after it (which decides how its earlier extremes are read, below).
+  previous: tenantSql`SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at,
+      EXISTS (SELECT 1 FROM ${live(ActivityInstance, 'n')}
+        WHERE n.activity_definition_id = cur.activity_definition_id AND n.practice_session_id <> cur.practice_session_id
+          AND n.created_at > cur.created_at) AS has_later
     FROM ${live(ActivityInstance, 'cur')}
     JOIN ${live(ActivityInstance, 'p')} ON p.id = (
       SELECT q.id FROM ${live(ActivityInstance, 'q')}
@@ -93,10 +107,12 @@ const SQL = {
         AND q.created_at < cur.created_at
       ORDER BY q.created_at DESC, q.id DESC LIMIT 1)
     WHERE cur.id IN ${list}`,
-  // The extremes of every value of each instance's activity recorded earlier in other sessions.
-  // CROSS JOIN keeps SQLite's order (the instances, their activity's earlier instances by
-  // (root_id, activity_definition_id, created_at), their values by (root_id, activity_instance_id)):
-  // without planner statistics it would start from every value of the root (BENCHMARKS.md).
+  // The extremes of every value of each instance's activity recorded earlier in other sessions,
+  // for instances that have later ones: every earlier value is read, so the cost grows with the
+  // history before the instance. CROSS JOIN keeps SQLite's order (the instances, their activity's
+  // earlier instances by (root_id, activity_definition_id, created_at), their values by
+  // (root_id, activity_instance_id)): without planner statistics it would start from every value
+  // of the root (BENCHMARKS.md).
   earlier: tenantSql`SELECT cur.id AS instance_id, v.metric_definition_id AS metric_id, v.split_definition_id AS split_id,
       MAX(v.value) AS max, MIN(v.value) AS min
     FROM ${live(ActivityInstance, 'cur')}
@@ -106,6 +122,20 @@ const SQL = {
       AND p.practice_session_id <> cur.practice_session_id AND p.created_at < cur.created_at
       AND v.activity_instance_id = p.id
     GROUP BY cur.id, v.metric_definition_id, v.split_definition_id`,
+  // The same extremes for the latest instances of their activity (the session being practised, or
+  // the last one: what is opened most): each of its metric and split keys walks the metric's
+  // values from the best down (idx_metric_values_extremes) to the first one of an earlier instance
+  // in another session. Every value of another session is earlier here, so the walk stops within
+  // the instance's own session's values, however long the history. One row per value of the
+  // instance (its keys repeat over its sets; the caller keeps one). A split is matched by = or by
+  // IS NULL, each in its own sub-query, so that both engines seek the index.
+  earliest: tenantStatement(
+    'SELECT cur.id AS instance_id, k.metric_definition_id AS metric_id, k.split_definition_id AS split_id, ',
+    'CASE WHEN k.split_definition_id IS NULL THEN ', extreme('DESC', false), ' ELSE ', extreme('DESC', true), ' END AS max, ',
+    'CASE WHEN k.split_definition_id IS NULL THEN ', extreme('ASC', false), ' ELSE ', extreme('ASC', true), ' END AS min ',
+    'FROM ', live(ActivityInstance, 'cur'), ' CROSS JOIN ', live(MetricValue, 'k'),
+    ' WHERE cur.id IN ', list, ' AND k.activity_instance_id = cur.id',
+  ),
 };
 
 /** Reads a session view's rows; every call is one statement on the context's root. */
@@ -210,19 +240,32 @@ export class SessionRows {
   async previous(instanceIds: string[]): Promise<Map<string, PreviousRow>> {
     const found = await SQL.previous.run(this.ctx, [instanceIds]);
     return new Map(
-      found.map((r) => [r.id as string, { id: r.previous_id as string, sessionId: r.practice_session_id as string, at: this.maybeTime(r.time_start) ?? this.time(r.created_at) }]),
+      found.map((r) => [
+        r.id as string,
+        { id: r.previous_id as string, sessionId: r.practice_session_id as string, at: this.maybeTime(r.time_start) ?? this.time(r.created_at), hasLater: this.bool(r.has_later) },
+      ]),
     );
   }
 
-  async earlierExtremes(instanceIds: string[]): Promise<Map<string, Extremes[]>> {
-    const out = new Map<string, Extremes[]>();
-    for (const r of await SQL.earlier.run(this.ctx, [instanceIds])) {
-      const key = r.instance_id as string;
-      const list = out.get(key) ?? [];
-      list.push({ metricId: r.metric_id as string, splitId: r.split_id as string | null, max: Number(r.max), min: Number(r.min) });
-      out.set(key, list);
+  /**
+   * The extremes of the earlier values of each instance's activity in other sessions, for the
+   * instances that have a previous one (the others have none): the latest of their activity by
+   * walking from the best value down, the others by reading their earlier history.
+   */
+  async earlierExtremes(previous: Map<string, PreviousRow>): Promise<Map<string, Extremes[]>> {
+    const out = new Map<string, Map<string, Extremes>>();
+    const latest = [...previous].filter(([, p]) => !p.hasLater).map(([id]) => id);
+    const others = [...previous].filter(([, p]) => p.hasLater).map(([id]) => id);
+    const found = [...(latest.length ? await SQL.earliest.run(this.ctx, [latest]) : []), ...(others.length ? await SQL.earlier.run(this.ctx, [others]) : [])];
+    for (const r of found) {
+      // No earlier value of this key: no extremes, as the grouped read gives no row for it.
+      if (r.max === null || r.max === undefined) continue;
+      const id = r.instance_id as string;
+      const byKey = out.get(id) ?? new Map<string, Extremes>();
+      byKey.set(`${r.metric_id}\u0000${r.split_id}`, { metricId: r.metric_id as string, splitId: r.split_id as string | null, max: Number(r.max), min: Number(r.min) });
+      out.set(id, byKey);
     }
-    return out;
+    return new Map([...out].map(([id, byKey]) => [id, [...byKey.values()]]));
   }
 
   private toInstance(r: Raw): InstanceRow {

@@ -125,6 +125,27 @@ export class TenantStatement {
   }
 }
 
+/**
+ * A tenant statement from pieces of text and tables, for a text that repeats a piece: a piece
+ * can be a piece list itself, made once and used twice (a sub-query).
+ */
+export type Piece = string | Part | readonly Piece[];
+
+export function tenantStatement(...pieces: Piece[]): TenantStatement {
+  const strings = [''];
+  const parts: Part[] = [];
+  const add = (piece: Piece): void => {
+    if (typeof piece === 'string') strings[strings.length - 1] += piece;
+    else if (Array.isArray(piece)) (piece as readonly Piece[]).forEach(add);
+    else {
+      parts.push(piece as Part);
+      strings.push('');
+    }
+  };
+  pieces.forEach(add);
+  return new TenantStatement(strings, parts);
+}
+
 /** Defines a tenant statement: sql`SELECT ... FROM ${live(Goal, 'g')} WHERE g.id = ?`. */
 export function tenantSql(strings: TemplateStringsArray, ...parts: Part[]): TenantStatement {
   return new TenantStatement([...strings], parts);

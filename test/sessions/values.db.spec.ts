@@ -188,6 +188,49 @@ describeDb('sets and metric values', () => {
     expect(await liveRows(p)).toBe(2);
   });
 
+  it('reads the previous best of the latest instance of an activity and of an older one alike, per split, live values only', async () => {
+    // The latest instance walks the metric's values from the best down; an older one reads its
+    // earlier history (src/sessions/session-rows.ts): both must give the same bests.
+    const d = direct(api, root);
+    const hand = await d.activity('Grip', { metrics: ['kg', 'secs'], splits: ['Left', 'Right'] });
+    // Fewer seconds is better: its previous best is the lowest earlier value.
+    await api.t.db.dataSource.query(`UPDATE metric_definitions SET higher_is_better = false WHERE id = '${hand.metrics.secs}'`);
+    const { Left, Right } = hand.splits;
+    const record = async (values: { kg?: [number, number]; secs?: number }) => {
+      const s = await session([hand]);
+      const body = [
+        ...(values.kg ? [{ metricId: hand.metrics.kg, splitId: Left, value: values.kg[0] }, { metricId: hand.metrics.kg, splitId: Right, value: values.kg[1] }] : []),
+        ...(values.secs !== undefined ? [{ metricId: hand.metrics.secs, splitId: Left, value: values.secs }] : []),
+      ];
+      await ok(api, 'PUT', at(`/activity-instances/${s.instances[0]}/metrics`), { values: body });
+      return s;
+    };
+    const bests = async (s: { id: string }) => {
+      const [i] = (await ok(api, 'GET', at(`/sessions/${s.id}`))).instances;
+      return Object.fromEntries(
+        i.comparison.metrics.map((m: any) => [`${m.metricId === hand.metrics.kg ? 'kg' : 'secs'} ${m.splitId === Left ? 'L' : 'R'}`, [m.previousBest, m.personalBest]]),
+      );
+    };
+    const s1 = await record({ kg: [100, 90], secs: 30 });
+    const s2 = await record({ kg: [120, 80], secs: 25 });
+    const s3 = await record({ kg: [110, 95], secs: 28 });
+    const atThird = { 'kg L': [120, false], 'kg R': [90, true], 'secs L': [25, false] };
+    expect(await bests(s3)).toEqual(atThird); // s3 is the latest
+    expect(await bests(s1)).toEqual({ 'kg L': [null, true], 'kg R': [null, true], 'secs L': [null, true] });
+    const s4 = await record({ kg: [130, 85], secs: 20 });
+    expect(await bests(s3)).toEqual(atThird); // s3 has a later one now
+    expect(await bests(s4)).toEqual({ 'kg L': [120, true], 'kg R': [95, false], 'secs L': [25, true] });
+    // A value removed, and an instance deleted, no longer count, on either path.
+    await ok(api, 'PUT', at(`/activity-instances/${s2.instances[0]}/metrics`), { values: [{ metricId: hand.metrics.kg, splitId: Left, value: null }] });
+    await ok(api, 'DELETE', at(`/activity-instances/${s1.instances[0]}`));
+    expect(await bests(s4)).toEqual({ 'kg L': [110, true], 'kg R': [95, false], 'secs L': [25, true] });
+    expect(await bests(s3)).toEqual({ 'kg L': [null, true], 'kg R': [80, true], 'secs L': [25, false] });
+    // Another instance in the latest session is not earlier for it.
+    const again = await ok(api, 'POST', at(`/sessions/${s4.id}/activities`), { activityId: hand.id });
+    await ok(api, 'PUT', at(`/activity-instances/${again.id}/metrics`), { values: [{ metricId: hand.metrics.kg, splitId: Left, value: 500 }] });
+    expect((await bests(s4))['kg L']).toEqual([110, true]);
+  });
+
   it('compares each instance with the previous one of its activity in another session, and marks personal bests', async () => {
     // Activities of their own: nothing recorded before this test.
     const d = direct(api, root);

@@ -8,7 +8,7 @@ import { dialectOf } from '../../src/database/dialect';
 import { Goal } from '../../src/goals/goal.entity';
 import { ScopeEscapeError } from '../../src/tenancy/scope.errors';
 import { TenantData } from '../../src/tenancy/tenant-data.service';
-import { list, live, rows, tenantSql } from '../../src/tenancy/tenant-sql';
+import { list, live, Piece, rows, tenantSql, tenantStatement } from '../../src/tenancy/tenant-sql';
 import { createMigratedDatabase, describeDb } from '../helpers/db';
 
 /**
@@ -71,6 +71,16 @@ describeDb('tenant statements', () => {
     expect(await joined.run(ctxA(), ['A one', ids.a1])).toEqual([{ name: 'A one', others: expect.anything() }]);
     expect(Number((await joined.run(ctxA(), ['A one', ids.a1]))[0].others)).toBe(1);
     expect(await joined.run(ctxB(), ['A one', ids.a1])).toEqual([]);
+  });
+
+  it('is made of pieces as well: a sub-query used twice is scoped twice, and refused as the text is', async () => {
+    const count = (alias: string): Piece[] => ['(SELECT COUNT(*) FROM ', live(ActivityGroup, alias), ` WHERE ${alias}.name <> g.name)`];
+    const st = tenantStatement('SELECT g.name, ', count('h'), ' AS one, ', [count('k')], ' AS two FROM ', live(ActivityGroup, 'g'), ' WHERE g.id IN ', list);
+    const [row] = await st.run(ctxA(), [[ids.a1]]);
+    expect([row.name, Number(row.one), Number(row.two)]).toEqual(['A one', 1, 1]);
+    expect(await st.run(ctxB(), [[ids.a1]])).toEqual([]);
+    expect(() => tenantStatement('SELECT * FROM ', live(ActivityGroup, 'g'), ' JOIN users u ON u.id = g.created_by')).toThrow(ScopeEscapeError);
+    expect(() => tenantStatement('SELECT 1 FROM ', live(ActivityGroup, 'g'), [';', ' DELETE FROM x'])).toThrow(ScopeEscapeError);
   });
 
   it('refuses a tenant table named in its text, however it is spelled', async () => {
