@@ -6,6 +6,7 @@ import { MetricDefinition } from '../activities/metric-definition.entity';
 import { Page, PageQuery, paginate } from '../http/pagination';
 import { RequestContext } from '../context/request-context';
 import { TenantData } from '../tenancy/tenant-data.service';
+import { live, tenantSql } from '../tenancy/tenant-sql';
 import { Changes } from './changes';
 import { CompletionService } from './completion.service';
 import { ConditionInput, CreateTargetDto, UpdateTargetDto } from './dto/target.dto';
@@ -19,6 +20,9 @@ import { SessionContent } from './session-content';
 import { TargetCondition } from './target-condition.entity';
 import { evaluateTarget } from './target-evaluation';
 import { evidenceOf, PracticeCache } from './target-evidence';
+
+/** Whether the root has a live target: the hot write's question, one row at most, as a lean statement. */
+const HAS_TARGETS = tenantSql`SELECT 1 AS x FROM ${live(GoalTarget, 't')} LIMIT 1`;
 
 const TARGET_NOT_FOUND = 'Target not found';
 
@@ -185,7 +189,7 @@ export class TargetsService {
    * reading its tree: the hot write of most roots.
    */
   async evaluateForValues(ctx: RequestContext, sessionId: string) {
-    if ((await this.targets.count(ctx)) === 0) return new Changes().view();
+    if ((await HAS_TARGETS.run(ctx)).length === 0) return new Changes().view();
     return this.evaluateForSession(ctx, sessionId);
   }
 
