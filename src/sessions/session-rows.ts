@@ -124,11 +124,12 @@ const SQL = {
     GROUP BY cur.id, v.metric_definition_id, v.split_definition_id`,
   // The same extremes for the latest instances of their activity (the session being practised, or
   // the last one: what is opened most): each of its metric and split keys walks the metric's
-  // values from the best down (idx_metric_values_extremes) to the first one of an earlier instance
-  // in another session. Every value of another session is earlier here, so the walk stops within
-  // the instance's own session's values, however long the history. One row per value of the
-  // instance (its keys repeat over its sets; the caller keeps one). A split is matched by = or by
-  // IS NULL, each in its own sub-query, so that both engines seek the index.
+  // values from the best down to the first one of an earlier instance in another session. Every
+  // value of another session is earlier here, so the walk stops within the instance's own
+  // session's values, however long the history. One row per value of the instance (its keys
+  // repeat over its sets; the caller keeps one). A split is matched by = or by IS NULL, each in
+  // its own sub-query, so that both engines seek an index in value order
+  // (idx_metric_values_extremes, and _unsplit for the values without a split).
   earliest: tenantStatement(
     'SELECT cur.id AS instance_id, k.metric_definition_id AS metric_id, k.split_definition_id AS split_id, ',
     'CASE WHEN k.split_definition_id IS NULL THEN ', extreme('DESC', false), ' ELSE ', extreme('DESC', true), ' END AS max, ',
