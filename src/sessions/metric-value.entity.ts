@@ -20,11 +20,11 @@ import { ActivityInstance } from './activity-instance.entity';
 @Index('idx_metric_values_root_instance', ['rootId', 'activityInstanceId'])
 // The series of a metric reads these columns only (migrations SeriesIndexes, SeriesMaxOrder).
 @Index('idx_metric_values_series', ['rootId', 'metricDefinitionId', 'activityInstanceId', 'value', 'setIndex', 'splitDefinitionId'], { where: 'deleted_at IS NULL' })
-// One live value per (instance, metric, split, set); a NULL split needs an index of its own.
 // A metric's values from the best down, for the latest instance's personal best (migration
 // ValueExtremes): those of a split, and those without one, each value in one of the two.
 @Index('idx_metric_values_extremes', ['rootId', 'metricDefinitionId', 'splitDefinitionId', 'value'], { where: 'deleted_at IS NULL AND split_definition_id IS NOT NULL' })
 @Index('idx_metric_values_extremes_unsplit', ['rootId', 'metricDefinitionId', 'value'], { where: 'deleted_at IS NULL AND split_definition_id IS NULL' })
+// One live value per (instance, metric, split, set); a NULL split needs an index of its own.
 @Index('ux_metric_values_slot', ['rootId', 'activityInstanceId', 'metricDefinitionId', 'splitDefinitionId', 'setIndex'], {
   unique: true,
   where: 'deleted_at IS NULL AND split_definition_id IS NOT NULL',
