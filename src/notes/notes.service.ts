@@ -6,7 +6,7 @@ import { isId } from '../http/ids';
 import { Page, PageQuery, paginate } from '../http/pagination';
 import { RequestValidationError } from '../http/validation';
 import { RootScopedQueryBuilder } from '../tenancy/scoped-query-builder';
-import { live, tenantSql } from '../tenancy/tenant-sql';
+import { list, live, tenantSql } from '../tenancy/tenant-sql';
 import { TenantData } from '../tenancy/tenant-data.service';
 import { CreateNoteDto, NoteListQuery, UpdateNoteDto } from './dto/note.dto';
 import { NoteSubjects } from './note-subjects';
@@ -16,8 +16,9 @@ import { NoteView, SessionNotesPageView, toNoteView } from './note.view';
 /** Ids per IN list: well under both engines' limits on bound parameters. */
 const CHUNK = 500;
 
-// A session view's count, on the hot read: lean, as the view's other rows (src/sessions/session-rows).
-const COUNT_OF = tenantSql`SELECT COUNT(*) AS n FROM ${live(Note, 'n')} WHERE n.about_id = ?`;
+// Counts per subject, on the hot read (a session view's count): lean, as the view's other rows
+// (src/sessions/session-rows); the list is bound as one value, whatever its length.
+const COUNTS = tenantSql`SELECT n.about_id, COUNT(*) AS n FROM ${live(Note, 'n')} WHERE n.about_id IN ${list} GROUP BY n.about_id`;
 
 const noteNotFound = () => new NotFoundException('Note not found.');
 const sessionNotFound = () => new NotFoundException('Session not found');
@@ -114,27 +115,17 @@ export class NotesService {
     return this.notes.restore(ctx, deletionId);
   }
 
-  /** How many live notes each of these things has (0 for none), in one query per chunk. */
+  /** How many live notes each of these things has (0 for none), in one statement. */
   async counts(ctx: RequestContext, aboutIds: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>(aboutIds.map((id) => [id, 0]));
-    const unique = [...new Set(aboutIds)];
-    for (let i = 0; i < unique.length; i += CHUNK) {
-      const rows: { aboutId: string; n: string | number }[] = await this.notes
-        .createQueryBuilder(ctx, 'n')
-        .select('n.about_id', 'aboutId')
-        .addSelect('COUNT(*)', 'n')
-        .andWhere('n.about_id IN (:...ids)', { ids: unique.slice(i, i + CHUNK) })
-        .groupBy('n.about_id')
-        .getRawMany();
-      for (const r of rows) out.set(r.aboutId, Number(r.n));
-    }
+    if (aboutIds.length === 0) return out;
+    for (const r of await COUNTS.run(ctx, [[...new Set(aboutIds)]])) out.set(r.about_id as string, Number(r.n));
     return out;
   }
 
   /** How many live notes one thing has. */
   async countOf(ctx: RequestContext, aboutId: string): Promise<number> {
-    const [row] = await COUNT_OF.run(ctx, [aboutId]);
-    return Number(row?.n ?? 0);
+    return (await this.counts(ctx, [aboutId])).get(aboutId) ?? 0;
   }
 
   private async page(qb: RootScopedQueryBuilder<Note>, page: PageQuery): Promise<Page<NoteView>> {
