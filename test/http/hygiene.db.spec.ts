@@ -117,6 +117,22 @@ describeDb('HTTP hygiene', () => {
       expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 201, 204, 400, 401, 404, 413]));
     });
 
+    it("carries helmet's other headers as well, worked out once at start and the same on every answer", async () => {
+      const answers = await Promise.all([{ method: 'GET', url: '/health' }, { method: 'GET', url: '/api/roots', headers: auth() }, preflight(APP_ORIGIN)].map((o) => t.app.inject(o as InjectOptions)));
+      for (const res of answers) {
+        expect(res.headers).toMatchObject({
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-resource-policy': 'same-origin',
+          'origin-agent-cluster': '?1',
+          'x-dns-prefetch-control': 'off',
+          'x-download-options': 'noopen',
+          'x-permitted-cross-domain-policies': 'none',
+          'x-xss-protection': '0',
+        });
+        expect(res.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+
     it('sends no HSTS outside production: it would pin a developer browser to HTTPS on localhost', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/health' });
       expect(res.headers['strict-transport-security']).toBeUndefined();
