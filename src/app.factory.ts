@@ -7,7 +7,7 @@ import { SafeDataSource } from './database/data-source';
 import { ErrorFilter } from './http/error.filter';
 import { registerHttpHygiene, serverTimeouts } from './http/hygiene';
 import { PinoAppLogger } from './http/app-logger';
-import { createRequestLogger, logRequests, requestIdFor } from './http/logging';
+import { createRequestLogger, logAborts, logRequests, requestIdFor } from './http/logging';
 import { serveOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 
@@ -45,9 +45,9 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
     trustProxy: config.trustProxy,
     ...serverTimeouts(config.http),
   });
-  const httpLog = createRequestLogger(config, logDestination);
-  // First, so that requests refused by any later hook are logged as well.
-  adapter.getInstance().addHook('onRequest', logRequests(httpLog));
+  const log = createRequestLogger(config, logDestination);
+  adapter.getInstance().addHook('onResponse', logRequests(log));
+  adapter.getInstance().addHook('onRequestAbort', logAborts(log));
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -57,11 +57,11 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, imports), adapter, {
     // The logger exists before Nest starts, so nothing needs buffering until it does.
-    logger: new PinoAppLogger(httpLog.logger),
+    logger: new PinoAppLogger(log),
     abortOnError: false,
   });
   routeTables.set(app, routes);
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(log));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   await registerHttpHygiene(app, config);

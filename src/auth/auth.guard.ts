@@ -9,14 +9,13 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 interface GuardedRequest {
   id?: string;
-  raw?: { id?: unknown };
   headers: Record<string, string | string[] | undefined>;
   [key: string]: unknown;
 }
 
-/** The id pino-http gave the request (on the raw Node request), so that logs and context agree. */
+/** Fastify's id of the request (requestIdFor), which its log line and X-Request-Id carry too. */
 export function requestIdOf(request: GuardedRequest): string {
-  const id = request.raw?.id ?? request.id;
+  const id = request.id;
   return id === undefined ? '' : String(id);
 }
 

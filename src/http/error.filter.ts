@@ -4,9 +4,13 @@ import { QueryFailedError } from 'typeorm';
 import { constraintViolation } from '../database/dialect';
 import { ErrorBody, FieldError } from './error-body';
 
-/** pino-http's child logger on the raw request: it carries the request's reqId. */
 interface Request {
-  raw?: { log?: { error(fields: object, message: string): void } };
+  id?: string;
+}
+
+/** The app's pino logger (src/http/logging.ts), which request lines write through too. */
+interface ErrorLog {
+  error(fields: object, message: string): void;
 }
 
 interface Reply {
@@ -66,6 +70,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Error');
 
+  constructor(private readonly log?: ErrorLog) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<Reply>();
@@ -76,11 +82,10 @@ export class ErrorFilter implements ExceptionFilter {
     reply.status(body.statusCode).send(body);
   }
 
-  /** Through the request's own logger when there is one: no async context finds it for us. */
+  /** With the request's id, as its request line has it: no async context finds it for us. */
   private logFailure(exception: unknown, request: Request | undefined): void {
     const text = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    const log = request?.raw?.log;
-    if (log) log.error({ context: 'Error' }, text);
+    if (this.log && request?.id !== undefined) this.log.error({ reqId: request.id, context: 'Error' }, text);
     else this.logger.error(text);
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DestinationStream } from 'pino';
-import { pinoHttp, type HttpLogger, type Options } from 'pino-http';
+import type { IncomingMessage } from 'node:http';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { AppConfig } from '../config/env';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -12,49 +11,55 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** One JSON line per request. Credentials never reach the log: only method, path, status, time. */
-export function requestLogOptions(config: AppConfig): Options {
+/**
+ * The app's pino options. Request lines carry only method, path, status and time; the redaction
+ * guards whatever else is ever logged (Nest's application log, an error's fields).
+ */
+export function requestLogOptions(config: AppConfig): LoggerOptions {
   return {
     level: config.logLevel,
-    // Used only when nothing set req.id first: under Fastify the onRequest hook gives it Fastify's id.
-    genReqId: requestIdFor,
-    quietReqLogger: true,
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.refreshToken', '*.accessToken'],
       censor: '[redacted]',
     },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        // Query strings can carry tokens in careless clients; the path is enough.
-        path: req.url.split('?')[0],
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
   };
 }
 
-/** The app's pino logger (`.logger`) and the function that binds a child of it to each request. */
-export function createRequestLogger(config: AppConfig, destination?: NodeJS.WritableStream): HttpLogger {
-  return destination ? pinoHttp(requestLogOptions(config), destination as DestinationStream) : pinoHttp(requestLogOptions(config));
+/** The app's pino logger: request lines, Nest's application log and the error log all write through it. */
+export function createRequestLogger(config: AppConfig, destination?: NodeJS.WritableStream): Logger {
+  return destination ? pino(requestLogOptions(config), destination as DestinationStream) : pino(requestLogOptions(config));
 }
 
 interface HookRequest {
   id: string;
-  raw: IncomingMessage;
+  method: string;
+  url: string;
 }
 
+/** What a request line says of the request. Query strings can carry tokens in careless clients; the path is enough. */
+const requestOf = (request: HookRequest) => ({ id: request.id, method: request.method, path: request.url.split('?')[0] });
+
 /**
- * A Fastify onRequest hook: pino-http leaves req.raw.log (the request's child logger, with its
- * reqId) and writes the line when the response finishes. Called directly, never through an
- * async context: the logger travels on the request, like the RequestContext.
+ * Fastify onResponse hook: one JSON line per answered request, every answer included (those
+ * refused by any hook too), with the request's id as `reqId`, the id X-Request-Id carries.
+ * Written from the hook, with no child logger per request and no listeners on the response
+ * (pino-http, before, made both for every request, at any level: about 50 µs of a hot write);
+ * the logger travels explicitly, never through an async context.
  */
-export function logRequests(httpLog: HttpLogger): (request: HookRequest, reply: { raw: ServerResponse }, done: () => void) => void {
+export function logRequests(logger: Logger): (request: HookRequest, reply: { statusCode: number; elapsedTime: number }, done: () => void) => void {
   return (request, reply, done) => {
-    // pino-http keeps an id it finds, so the log line, X-Request-Id and the context agree.
-    request.raw.id = request.id;
-    httpLog(request.raw, reply.raw);
+    if (logger.isLevelEnabled('info')) {
+      const message = reply.statusCode >= 500 ? 'request errored' : 'request completed';
+      logger.info({ reqId: request.id, req: requestOf(request), res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) }, message);
+    }
+    done();
+  };
+}
+
+/** Fastify onRequestAbort hook: the client went away before the answer. */
+export function logAborts(logger: Logger): (request: HookRequest, done: () => void) => void {
+  return (request, done) => {
+    if (logger.isLevelEnabled('info')) logger.info({ reqId: request.id, req: requestOf(request) }, 'request aborted');
     done();
   };
 }
