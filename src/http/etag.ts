@@ -61,12 +61,12 @@ export class ETagInterceptor implements NestInterceptor {
     const reply = http.getResponse<{ header(name: string, value: string): unknown }>();
     const options = this.reflector.get<VersionedOptions>(VERSIONED, context.getHandler());
     const ifMatch: string | undefined = request.headers['if-match'];
-    const check =
+    // Without If-Match there is nothing to wait for: the handler runs at once.
+    const handled =
       options && ifMatch !== undefined && WRITES.has(request.method)
-        ? this.checkPrecondition(request, options, ifMatch)
-        : Promise.resolve();
-    return from(check).pipe(
-      switchMap(() => next.handle()),
+        ? from(this.checkPrecondition(request, options, ifMatch)).pipe(switchMap(() => next.handle()))
+        : next.handle();
+    return handled.pipe(
       map((body) => {
         const version = (body as { version?: unknown } | null | undefined)?.version;
         if (typeof version === 'number') reply.header('ETag', etagOf(version));
