@@ -2,9 +2,8 @@ import { RequestContext } from '../context/request-context';
 import { Goal } from '../goals/goal.entity';
 import { ActivityInstance } from '../sessions/activity-instance.entity';
 import { MetricValue } from '../sessions/metric-value.entity';
-import { live } from '../tenancy/tenant-sql';
 import { timestampParam, Window } from './analytics-dates';
-import { bind, bindList, EMPTY, Fragment, runFragment, sql, text } from './series-sql';
+import { bind, bindList, EMPTY, Fragment, live, runFragment, sql, text } from '../tenancy/tenant-sql';
 
 /** A live instance of the activity in a live session of the window, as the driver gives it. */
 export interface InstanceRow {

@@ -5,7 +5,7 @@ import { RequestContext } from '../context/request-context';
 import { dialectOf } from '../database/dialect';
 import { Goal } from '../goals/goal.entity';
 import { PracticeSessionGoal } from '../goals/practice-session-goal.entity';
-import { list, live, Piece, rows, tenantSql, tenantStatement } from '../tenancy/tenant-sql';
+import { Fragment, list, live, rows, sql, tenantSql, text } from '../tenancy/tenant-sql';
 import { ActivityInstance } from './activity-instance.entity';
 import { ActivitySet } from './activity-set.entity';
 import { Extremes } from './comparisons';
@@ -58,12 +58,10 @@ export interface PreviousRow {
 type Raw = Record<string, unknown>;
 
 /** The best (DESC) or worst (ASC) value of k's metric and split among earlier instances of other sessions than cur's. */
-const extreme = (direction: 'ASC' | 'DESC', split: boolean): Piece[] => [
-  '(SELECT v.value FROM ', live(MetricValue, 'v'), ' CROSS JOIN ', live(ActivityInstance, 'p'),
-  ` WHERE v.metric_definition_id = k.metric_definition_id AND ${split ? 'v.split_definition_id = k.split_definition_id' : 'v.split_definition_id IS NULL'}
+const extreme = (direction: 'ASC' | 'DESC', split: boolean): Fragment => sql`(SELECT v.value FROM ${live(MetricValue, 'v')} CROSS JOIN ${live(ActivityInstance, 'p')}
+    WHERE v.metric_definition_id = k.metric_definition_id AND ${text(split ? 'v.split_definition_id = k.split_definition_id' : 'v.split_definition_id IS NULL')}
       AND p.id = v.activity_instance_id AND p.created_at < cur.created_at AND p.practice_session_id <> cur.practice_session_id
-    ORDER BY v.value ${direction} LIMIT 1)`,
-];
+    ORDER BY v.value ${text(direction)} LIMIT 1)`;
 
 const SQL = {
   session: tenantSql`SELECT s.id, s.name, s.description, s.parent_id, s.template_id, s.session_start, s.session_end, s.session_paused_at,
@@ -130,13 +128,11 @@ const SQL = {
   // repeat over its sets; the caller keeps one). A split is matched by = or by IS NULL, each in
   // its own sub-query, so that both engines seek an index in value order
   // (idx_metric_values_extremes, and _unsplit for the values without a split).
-  earliest: tenantStatement(
-    'SELECT cur.id AS instance_id, k.metric_definition_id AS metric_id, k.split_definition_id AS split_id, ',
-    'CASE WHEN k.split_definition_id IS NULL THEN ', extreme('DESC', false), ' ELSE ', extreme('DESC', true), ' END AS max, ',
-    'CASE WHEN k.split_definition_id IS NULL THEN ', extreme('ASC', false), ' ELSE ', extreme('ASC', true), ' END AS min ',
-    'FROM ', live(ActivityInstance, 'cur'), ' CROSS JOIN ', live(MetricValue, 'k'),
-    ' WHERE cur.id IN ', list, ' AND k.activity_instance_id = cur.id',
-  ),
+  earliest: tenantSql`SELECT cur.id AS instance_id, k.metric_definition_id AS metric_id, k.split_definition_id AS split_id,
+      CASE WHEN k.split_definition_id IS NULL THEN ${extreme('DESC', false)} ELSE ${extreme('DESC', true)} END AS max,
+      CASE WHEN k.split_definition_id IS NULL THEN ${extreme('ASC', false)} ELSE ${extreme('ASC', true)} END AS min
+    FROM ${live(ActivityInstance, 'cur')} CROSS JOIN ${live(MetricValue, 'k')}
+    WHERE cur.id IN ${list} AND k.activity_instance_id = cur.id`,
 };
 
 /** Reads a session view's rows; every call is one statement on the context's root. */

@@ -125,28 +125,89 @@ export class TenantStatement {
   }
 }
 
-/**
- * A tenant statement from pieces of text and tables, for a text that repeats a piece: a piece
- * can be a piece list itself, made once and used twice (a sub-query).
- */
-export type Piece = string | Part | readonly Piece[];
-
-export function tenantStatement(...pieces: Piece[]): TenantStatement {
-  const strings = [''];
-  const parts: Part[] = [];
-  const add = (piece: Piece): void => {
-    if (typeof piece === 'string') strings[strings.length - 1] += piece;
-    else if (Array.isArray(piece)) (piece as readonly Piece[]).forEach(add);
-    else {
-      parts.push(piece as Part);
-      strings.push('');
-    }
-  };
-  pieces.forEach(add);
-  return new TenantStatement(strings, parts);
+/** A value bound to a `?` of the text, or a list bound to one list slot. */
+interface Bound {
+  readonly kind: 'bound';
+  readonly value: unknown;
+  readonly list: boolean;
 }
 
-/** Defines a tenant statement: sql`SELECT ... FROM ${live(Goal, 'g')} WHERE g.id = ?`. */
-export function tenantSql(strings: TemplateStringsArray, ...parts: Part[]): TenantStatement {
-  return new TenantStatement([...strings], parts);
+/**
+ * A piece of a tenant statement: its text, its tables and lists, and the values it binds, in
+ * text order. A fragment can go into another, so that a sub-query is written once and used
+ * as often as the text needs it, each use scoped to the root.
+ */
+export interface Fragment {
+  readonly kind: 'fragment';
+  readonly strings: readonly string[];
+  readonly parts: readonly Part[];
+  readonly params: readonly unknown[];
+}
+
+/** A value of the request, bound where the text reads it. */
+export const bind = (value: unknown): Bound => ({ kind: 'bound', value, list: false });
+/** A list of values, bound as one value whatever its length (`x IN ${bindList(ids)}`). */
+export const bindList = (values: readonly unknown[]): Bound => ({ kind: 'bound', value: values, list: true });
+/** Text made by the code, never from the request: a column or alias name, an aggregate's name. */
+export const text = (s: string): Fragment => ({ kind: 'fragment', strings: [s], parts: [], params: [] });
+export const EMPTY = text('');
+
+type Interpolated = TableRef | ListRef | Fragment | Bound;
+
+/**
+ * Composes a fragment: sql`SELECT ... FROM ${live(Goal, 'g')} WHERE g.id = ${bind(id)}`. Each
+ * bound value takes its `?` where the text reads it, so the order of the values is the order
+ * of the text by construction. The text is checked when a statement is made of it.
+ */
+export function sql(strings: TemplateStringsArray | readonly string[], ...xs: Interpolated[]): Fragment {
+  const outStrings = [strings[0]];
+  const parts: Part[] = [];
+  const params: unknown[] = [];
+  const append = (s: string) => (outStrings[outStrings.length - 1] += s);
+  xs.forEach((x, k) => {
+    if (x.kind === 'table' || x.kind === 'list') {
+      parts.push(x);
+      outStrings.push('');
+    } else if (x.kind === 'bound') {
+      if (x.list) {
+        parts.push(list);
+        outStrings.push('');
+      } else append('?');
+      params.push(x.value);
+    } else {
+      append(x.strings[0]);
+      x.parts.forEach((part, p) => {
+        parts.push(part);
+        outStrings.push(x.strings[p + 1]);
+      });
+      params.push(...x.params);
+    }
+    append(strings[k + 1]);
+  });
+  return { kind: 'fragment', strings: outStrings, parts, params };
+}
+
+/**
+ * Defines a fixed tenant statement, made once: tenantSql`SELECT ... FROM ${live(Goal, 'g')} WHERE g.id = ?`.
+ * Its values come at run(), in the order of the text: `?` for a value, `${list}` for a list.
+ * Fragments without bound values may go into it.
+ */
+export function tenantSql(strings: TemplateStringsArray, ...xs: (TableRef | ListRef | Fragment)[]): TenantStatement {
+  const f = sql(strings, ...xs);
+  if (f.params.length) throw new TypeError('a bound value in a fixed tenant statement: its values are given to run()');
+  return new TenantStatement(f.strings, f.parts);
+}
+
+const statements = new Map<string, TenantStatement>();
+
+/**
+ * Runs a composed fragment on the context's root, with the values it binds. A statement is made
+ * once per shape of text and tables; the shapes are the code's (text() never takes the request's
+ * input), so their number stays small.
+ */
+export function runFragment<R = Record<string, unknown>>(ctx: RequestContext, f: Fragment): Promise<R[]> {
+  const key = f.strings.join('\u0000') + f.parts.map((p) => (p.kind === 'table' ? `\u0001${p.entity.name}:${p.alias}:${p.live}` : '\u0001[]')).join('');
+  let statement = statements.get(key);
+  if (!statement) statements.set(key, (statement = new TenantStatement(f.strings, f.parts)));
+  return statement.run<R>(ctx, f.params);
 }

@@ -8,7 +8,7 @@ import { dialectOf } from '../../src/database/dialect';
 import { Goal } from '../../src/goals/goal.entity';
 import { ScopeEscapeError } from '../../src/tenancy/scope.errors';
 import { TenantData } from '../../src/tenancy/tenant-data.service';
-import { list, live, Piece, rows, tenantSql, tenantStatement } from '../../src/tenancy/tenant-sql';
+import { bind, bindList, list, live, rows, runFragment, sql, tenantSql, text } from '../../src/tenancy/tenant-sql';
 import { createMigratedDatabase, describeDb } from '../helpers/db';
 
 /**
@@ -73,14 +73,24 @@ describeDb('tenant statements', () => {
     expect(await joined.run(ctxB(), ['A one', ids.a1])).toEqual([]);
   });
 
-  it('is made of pieces as well: a sub-query used twice is scoped twice, and refused as the text is', async () => {
-    const count = (alias: string): Piece[] => ['(SELECT COUNT(*) FROM ', live(ActivityGroup, alias), ` WHERE ${alias}.name <> g.name)`];
-    const st = tenantStatement('SELECT g.name, ', count('h'), ' AS one, ', [count('k')], ' AS two FROM ', live(ActivityGroup, 'g'), ' WHERE g.id IN ', list);
+  it('is made of fragments as well: a sub-query used twice is scoped twice, and refused as the text is', async () => {
+    const count = (alias: string) => sql`(SELECT COUNT(*) FROM ${live(ActivityGroup, alias)} WHERE ${text(alias)}.name <> g.name)`;
+    const st = tenantSql`SELECT g.name, ${count('h')} AS one, ${count('k')} AS two FROM ${live(ActivityGroup, 'g')} WHERE g.id IN ${list}`;
     const [row] = await st.run(ctxA(), [[ids.a1]]);
     expect([row.name, Number(row.one), Number(row.two)]).toEqual(['A one', 1, 1]);
     expect(await st.run(ctxB(), [[ids.a1]])).toEqual([]);
-    expect(() => tenantStatement('SELECT * FROM ', live(ActivityGroup, 'g'), ' JOIN users u ON u.id = g.created_by')).toThrow(ScopeEscapeError);
-    expect(() => tenantStatement('SELECT 1 FROM ', live(ActivityGroup, 'g'), [';', ' DELETE FROM x'])).toThrow(ScopeEscapeError);
+    expect(() => tenantSql`SELECT * FROM ${live(ActivityGroup, 'g')} ${text('JOIN users u ON u.id = g.created_by')}`).toThrow(ScopeEscapeError);
+    expect(() => tenantSql`SELECT 1 FROM ${live(ActivityGroup, 'g')}${text('; DELETE FROM x')}`).toThrow(ScopeEscapeError);
+  });
+
+  it('runs a fragment with the values it binds, in its root only, through the same checks', async () => {
+    const f = (name: string) => sql`SELECT g.name FROM ${live(ActivityGroup, 'g')} WHERE g.id IN ${bindList([ids.a1, ids.b1])} AND g.name <> ${bind(name)}`;
+    expect((await runFragment(ctxA(), f('nothing'))).map((r) => r.name)).toEqual(['A one']);
+    expect((await runFragment(ctxA(), f('A one'))).map((r) => r.name)).toEqual([]);
+    expect((await runFragment(ctxB(), f('nothing'))).map((r) => r.name)).toEqual(['B one']);
+    const widened = sql`SELECT g.name FROM ${live(ActivityGroup, 'g')} WHERE g.id = ${bind(ids.b1)} OR 1 = 1 ORDER BY g.name`;
+    expect((await runFragment(ctxA(), widened)).map((r) => r.name)).toEqual(['A one', 'A two']);
+    expect(() => runFragment(ctxA(), sql`SELECT u.email FROM users u WHERE u.id = ${bind(ids.a1)}`)).toThrow(ScopeEscapeError);
   });
 
   it('refuses a tenant table named in its text, however it is spelled', async () => {
