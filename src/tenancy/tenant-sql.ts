@@ -64,6 +64,8 @@ export class TenantStatement {
   constructor(
     private readonly strings: readonly string[],
     private readonly parts: readonly Part[],
+    /** Planned with each call's values (Statement.planPerCall): for statements whose cost depends on how much the root holds. */
+    private readonly planPerCall = false,
   ) {
     for (const [k, text] of strings.entries()) {
       if (WRITES.test(text)) throw new ScopeEscapeError('a write in a tenant statement (use the repository)');
@@ -90,7 +92,7 @@ export class TenantStatement {
     // Prepared once per connection, past TypeORM's query path: on PostgreSQL a named statement
     // is not planned again on every call. Logged as TypeORM logs its own (the query-plan tests read the log).
     manager.connection.logger.logQuery(logged, values, manager.queryRunner);
-    return (await dialect.prepared(manager, { sql, params: values })) as R[];
+    return (await dialect.prepared(manager, { sql, params: values, planPerCall: this.planPerCall })) as R[];
   }
 
   private render(manager: EntityManager): Rendered {
@@ -203,11 +205,12 @@ const statements = new Map<string, TenantStatement>();
 /**
  * Runs a composed fragment on the context's root, with the values it binds. A statement is made
  * once per shape of text and tables; the shapes are the code's (text() never takes the request's
- * input), so their number stays small.
+ * input), so their number stays small. Composed statements are the analytics' reads, whose cost
+ * grows with the root and the window: each call is planned with its values (planPerCall).
  */
 export function runFragment<R = Record<string, unknown>>(ctx: RequestContext, f: Fragment): Promise<R[]> {
   const key = f.strings.join('\u0000') + f.parts.map((p) => (p.kind === 'table' ? `\u0001${p.entity.name}:${p.alias}:${p.live}` : '\u0001[]')).join('');
   let statement = statements.get(key);
-  if (!statement) statements.set(key, (statement = new TenantStatement(f.strings, f.parts)));
+  if (!statement) statements.set(key, (statement = new TenantStatement(f.strings, f.parts, true)));
   return statement.run<R>(ctx, f.params);
 }

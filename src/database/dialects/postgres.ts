@@ -20,7 +20,8 @@ export const postgresDialect: Dialect = {
   }),
   oneConnection: false,
   serializedWrites: false,
-  prepared: (manager, { sql, params }) => runPreparedPg(manager, postgresDialect.sql(sql), params),
+  // An unnamed statement is planned with its values on every call.
+  prepared: (manager, { sql, params, planPerCall }) => (planPerCall ? manager.query(postgresDialect.sql(sql), params) : runPreparedPg(manager, postgresDialect.sql(sql), params)),
   openReader: async () => undefined,
   timestampType: 'timestamptz',
   now: 'now()',

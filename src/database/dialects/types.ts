@@ -5,6 +5,13 @@ import type { DbEngine } from '../../config/env';
 export interface Statement {
   sql: string;
   params: unknown[];
+  /**
+   * Planned with each call's values instead of once per connection: on PostgreSQL a named
+   * statement's plan may become generic after five calls, planned without the values, and for a
+   * statement whose best plan depends on how much the root holds that can be ruinous (the
+   * series' generic plan scanned a metric's every value once per instance: BENCHMARKS.md).
+   */
+  planPerCall?: boolean;
 }
 
 /** Who opens a request's unit of work, and on a tenant route which root. */
@@ -62,7 +69,8 @@ export interface Dialect {
   /**
    * Runs a fixed statement (an opening statement, which runs in every unit of work, or a lean
    * tenant statement of src/tenancy/tenant-sql.ts) prepared once per connection, in the
-   * manager's connection and transaction.
+   * manager's connection and transaction; with planPerCall, planned on each call where the
+   * engine would otherwise keep a plan (PostgreSQL).
    */
   prepared(manager: EntityManager, statement: Statement): Promise<unknown[]>;
   /**
