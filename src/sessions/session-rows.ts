@@ -94,9 +94,10 @@ const SQL = {
     FROM ${live(MetricValue, 'v')} WHERE v.activity_instance_id IN ${list}`,
   // For each instance, the latest live instance of its activity in another session, added before it,
   // and whether one was added after it (which decides how its earlier extremes are read, below).
-  // This and the two extremes walk an activity's history: planned per call, since PostgreSQL's
-  // plan for every root, made after five calls, scanned a heavy root's instances (67 ms, 1.9 ms
-  // planned with the values: BENCHMARKS.md).
+  // On PostgreSQL, a generic plan of this statement (and of `earliest`) scans the root's instances:
+  // 67 ms on the heavy root of L against 1.9 ms planned with the values. Planning them on every
+  // call cost a fifth of the hot read's and write's throughput, so they stay prepared
+  // (BENCHMARKS.md, "Fourth pass").
   previous: tenantSql`SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at,
       EXISTS (SELECT 1 FROM ${live(ActivityInstance, 'n')}
         WHERE n.activity_definition_id = cur.activity_definition_id AND n.practice_session_id <> cur.practice_session_id
@@ -107,7 +108,7 @@ const SQL = {
       WHERE q.activity_definition_id = cur.activity_definition_id AND q.practice_session_id <> cur.practice_session_id
         AND q.created_at < cur.created_at
       ORDER BY q.created_at DESC, q.id DESC LIMIT 1)
-    WHERE cur.id IN ${list}`.plannedPerCall(),
+    WHERE cur.id IN ${list}`,
   // The extremes of every value of each instance's activity recorded earlier in other sessions,
   // for instances that have later ones: every earlier value is read, so the cost grows with the
   // history before the instance. CROSS JOIN keeps SQLite's order (the instances, their activity's
@@ -122,7 +123,7 @@ const SQL = {
     WHERE cur.id IN ${list} AND p.activity_definition_id = cur.activity_definition_id
       AND p.practice_session_id <> cur.practice_session_id AND p.created_at < cur.created_at
       AND v.activity_instance_id = p.id
-    GROUP BY cur.id, v.metric_definition_id, v.split_definition_id`.plannedPerCall(),
+    GROUP BY cur.id, v.metric_definition_id, v.split_definition_id`,
   // The same extremes for the latest instances of their activity (the session being practised, or
   // the last one: what is opened most): each of its metric and split keys walks the metric's
   // values from the best down to the first one of an earlier instance in another session. Every
@@ -135,7 +136,7 @@ const SQL = {
       CASE WHEN k.split_definition_id IS NULL THEN ${extreme('DESC', false)} ELSE ${extreme('DESC', true)} END AS max,
       CASE WHEN k.split_definition_id IS NULL THEN ${extreme('ASC', false)} ELSE ${extreme('ASC', true)} END AS min
     FROM ${live(ActivityInstance, 'cur')} CROSS JOIN ${live(MetricValue, 'k')}
-    WHERE cur.id IN ${list} AND k.activity_instance_id = cur.id`.plannedPerCall(),
+    WHERE cur.id IN ${list} AND k.activity_instance_id = cur.id`,
 };
 
 /** Reads a session view's rows; every call is one statement on the context's root. */

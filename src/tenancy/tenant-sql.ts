@@ -75,15 +75,6 @@ export class TenantStatement {
     for (const p of parts) if (p.kind === 'table' && !ALIAS.test(p.alias)) throw new ScopeEscapeError(`the alias "${p.alias}"`);
   }
 
-  /**
-   * The same statement, planned with each call's values (Statement.planPerCall): for one whose
-   * best plan depends on how much the root holds, as a walk of an activity's history does. A
-   * plan made once for every root is made for an average one.
-   */
-  plannedPerCall(): TenantStatement {
-    return new TenantStatement(this.strings, this.parts, true);
-  }
-
   /** Runs the statement on the context's root, in its unit of work; answers the rows as the driver gives them. */
   async run<R = Record<string, unknown>>(ctx: RequestContext, params: readonly unknown[] = []): Promise<R[]> {
     const rootId = ctx.requireRoot();
