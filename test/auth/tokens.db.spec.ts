@@ -224,10 +224,10 @@ describeDb('the authentication guard contract', () => {
     } as never;
   };
 
-  it('leaves request.fgContext authenticated (the claims of the token, no user yet) with the pino request id, and reads no database', async () => {
+  it("leaves request.fgContext authenticated (the claims of the token, no user yet) with Fastify's request id, and reads no database", async () => {
     const { accessToken } = await signUp(t.app, 'context@example.com');
     const user = await t.db.dataSource.getRepository(User).findOneByOrFail({ email: 'context@example.com' });
-    const request: Record<string, unknown> = { id: 'fastify-1', raw: { id: 'pino-42' }, headers: { authorization: `Bearer ${accessToken}` } };
+    const request: Record<string, unknown> = { id: 'fastify-1', headers: { authorization: `Bearer ${accessToken}` } };
     const queries = jest.spyOn(t.db.dataSource, 'query');
     try {
       expect(guard.canActivate(contextFor(request))).toBe(true);
@@ -235,10 +235,10 @@ describeDb('the authentication guard contract', () => {
       queries.mockRestore();
     }
     expect(queries).not.toHaveBeenCalled();
-    expect(Object.keys(request).sort()).toEqual([CONTEXT_KEY, 'headers', 'id', 'raw']);
+    expect(Object.keys(request).sort()).toEqual([CONTEXT_KEY, 'headers', 'id']);
     const ctx = request[CONTEXT_KEY] as RequestContext;
     expect(ctx).toBeInstanceOf(RequestContext);
-    expect(ctx.requestId).toBe('pino-42');
+    expect(ctx.requestId).toBe('fastify-1');
     expect(ctx.claims).toEqual({ userId: user.id, tokenVersion: 0 });
     expect(ctx.user).toBeUndefined();
     expect(() => ctx.requireUser()).toThrow();
@@ -258,22 +258,15 @@ describeDb('the authentication guard contract', () => {
     }
   });
 
-  it('falls back to the Fastify request id when pino set none', async () => {
-    const { accessToken } = await signUp(t.app, 'context2@example.com');
-    const request: Record<string, unknown> = { id: 'fastify-7', raw: {}, headers: { authorization: `Bearer ${accessToken}` } };
-    await guard.canActivate(contextFor(request));
-    expect((request[CONTEXT_KEY] as RequestContext).requestId).toBe('fastify-7');
-  });
-
   it('lets a @Public() route through with an anonymous context and no user', async () => {
-    const request: Record<string, unknown> = { raw: { id: 'pino-1' }, headers: {} };
+    const request: Record<string, unknown> = { id: 'fastify-1', headers: {} };
     expect(guard.canActivate(contextFor(request, true))).toBe(true);
     expect((request[CONTEXT_KEY] as RequestContext).user).toBeUndefined();
     expect((request[CONTEXT_KEY] as RequestContext).claims).toBeUndefined();
   });
 
   it('sets nothing on the request when it refuses', async () => {
-    const request: Record<string, unknown> = { raw: { id: 'pino-2' }, headers: { authorization: 'Bearer a.b.c' } };
+    const request: Record<string, unknown> = { id: 'fastify-2', headers: { authorization: 'Bearer a.b.c' } };
     expect(() => guard.canActivate(contextFor(request))).toThrow(expect.objectContaining({ status: 401 }));
     expect(request[CONTEXT_KEY]).toBeUndefined();
   });
