@@ -89,8 +89,9 @@ export class TenantStatement {
       else values.push(slot === 'list' ? dialect.listValue(params[next++] as readonly unknown[]) : params[next++]);
     }
     if (next !== params.length) throw new RangeError(`a tenant statement takes ${next} parameters, not ${params.length}`);
-    // Prepared once per connection, past TypeORM's query path: on PostgreSQL a named statement
-    // is not planned again on every call. Logged as TypeORM logs its own (the query-plan tests read the log).
+    // Past TypeORM's query path, prepared once per connection: on PostgreSQL a named statement
+    // is not planned again on every call, unless planPerCall asks it to be. Logged as TypeORM logs
+    // its own (the query-plan tests read the log).
     manager.connection.logger.logQuery(logged, values, manager.queryRunner);
     return (await dialect.prepared(manager, { sql, params: values, planPerCall: this.planPerCall })) as R[];
   }

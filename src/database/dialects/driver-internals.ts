@@ -22,7 +22,7 @@ interface SqliteConnection {
   backup(target: string): Promise<unknown>;
 }
 interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 /** better-sqlite3's connection under a SQLite DataSource (TypeORM keeps exactly one). */
@@ -49,13 +49,15 @@ export function runPreparedSqlite(dataSource: DataSource, sql: string, params: u
 const pgNames = new Map<string, string>();
 
 /**
- * Runs a fixed PostgreSQL statement as a named prepared statement of the transaction's
- * connection. A pooler in front of PostgreSQL must support protocol-level prepared statements
- * (PgBouncer 1.21+ with max_prepared_statements, or session pooling).
+ * Runs a fixed PostgreSQL statement on the transaction's connection: as a named prepared
+ * statement, or, with planPerCall, unnamed, so that PostgreSQL plans it with each call's values
+ * and never keeps a generic plan. A pooler in front of PostgreSQL must support protocol-level
+ * prepared statements (PgBouncer 1.21+ with max_prepared_statements, or session pooling).
  */
-export async function runPreparedPg(manager: EntityManager, text: string, values: unknown[]): Promise<unknown[]> {
+export async function runPreparedPg(manager: EntityManager, text: string, values: unknown[], planPerCall = false): Promise<unknown[]> {
   const client = (manager.queryRunner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
   if (!client) return manager.query(text, values);
+  if (planPerCall) return (await client.query({ text, values })).rows;
   let name = pgNames.get(text);
   if (!name) pgNames.set(text, (name = `fg_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`));
   return (await client.query({ name, text, values })).rows;

@@ -20,8 +20,7 @@ export const postgresDialect: Dialect = {
   }),
   oneConnection: false,
   serializedWrites: false,
-  // An unnamed statement is planned with its values on every call.
-  prepared: (manager, { sql, params, planPerCall }) => (planPerCall ? manager.query(postgresDialect.sql(sql), params) : runPreparedPg(manager, postgresDialect.sql(sql), params)),
+  prepared: (manager, { sql, params, planPerCall }) => runPreparedPg(manager, postgresDialect.sql(sql), params, planPerCall),
   openReader: async () => undefined,
   timestampType: 'timestamptz',
   now: 'now()',
