@@ -7,7 +7,7 @@ import { SafeDataSource } from './database/data-source';
 import { ErrorFilter } from './http/error.filter';
 import { registerHttpHygiene, serverTimeouts } from './http/hygiene';
 import { PinoAppLogger } from './http/app-logger';
-import { createRequestLogger, logAborts, logRequests, requestIdFor } from './http/logging';
+import { createAppLogger, logAborts, logRequests, requestIdFor } from './http/logging';
 import { serveOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 
@@ -45,7 +45,7 @@ export async function createApp({ config, dataSource, imports = [], logDestinati
     trustProxy: config.trustProxy,
     ...serverTimeouts(config.http),
   });
-  const log = createRequestLogger(config, logDestination);
+  const log = createAppLogger(config, logDestination);
   adapter.getInstance().addHook('onResponse', logRequests(log));
   adapter.getInstance().addHook('onRequestAbort', logAborts(log));
   adapter.getInstance().addHook('onSend', async (request, reply) => {

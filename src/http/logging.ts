@@ -15,7 +15,7 @@ export function requestIdFor(req: IncomingMessage): string {
  * The app's pino options. Request lines carry only method, path, status and time; the redaction
  * guards whatever else is ever logged (Nest's application log, an error's fields).
  */
-export function requestLogOptions(config: AppConfig): LoggerOptions {
+export function appLogOptions(config: AppConfig): LoggerOptions {
   return {
     level: config.logLevel,
     redact: {
@@ -26,8 +26,8 @@ export function requestLogOptions(config: AppConfig): LoggerOptions {
 }
 
 /** The app's pino logger: request lines, Nest's application log and the error log all write through it. */
-export function createRequestLogger(config: AppConfig, destination?: NodeJS.WritableStream): Logger {
-  return destination ? pino(requestLogOptions(config), destination as DestinationStream) : pino(requestLogOptions(config));
+export function createAppLogger(config: AppConfig, destination?: NodeJS.WritableStream): Logger {
+  return destination ? pino(appLogOptions(config), destination as DestinationStream) : pino(appLogOptions(config));
 }
 
 interface HookRequest {
