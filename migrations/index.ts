@@ -21,6 +21,7 @@ import { AnalyticsTimeZone1767225600520 } from './1767225600520-AnalyticsTimeZon
 import { SeriesIndexes1767225600530 } from './1767225600530-SeriesIndexes';
 import { SeriesMaxOrder1767225600540 } from './1767225600540-SeriesMaxOrder';
 import { ValueExtremes1767225600550 } from './1767225600550-ValueExtremes';
+import { RootDependencies1767225600560 } from './1767225600560-RootDependencies';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -47,5 +48,6 @@ export const MIGRATIONS = [
   SeriesIndexes1767225600530,
   SeriesMaxOrder1767225600540,
   ValueExtremes1767225600550,
+  RootDependencies1767225600560,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

@@ -14,7 +14,10 @@ export interface TableRef {
   readonly live: boolean;
 }
 
-/** A parameter that is a list of values (`x IN ${list}`): bound as one value whatever its length. */
+/**
+ * A parameter that is a list of values, always after `IN` (`x IN ${list}`): bound as one value
+ * whatever its length. The `IN` and the list become the dialect's membership test (inList).
+ */
 export interface ListRef {
   readonly kind: 'list';
 }
@@ -43,6 +46,9 @@ const ALIAS = /^[a-z_][a-z0-9_]*$/i;
 const WRITES = /\b(insert|update|delete|upsert|merge|create|drop|alter|truncate|pragma|attach|detach|vacuum|reindex|analyze|grant|revoke|set)\b|;/i;
 /** A FROM or JOIN of a name that is not a function call (json_each(...)): a table not given through live() or rows(). */
 const BARE_TABLE = /\b(?:from|join)\s+"?[a-z_][a-z0-9_.]*"?(?!\s*\(|[a-z0-9_."])/i;
+/** The `IN` a list follows, at the end of the text before it; the dialect writes its own test instead. */
+const LIST_BEFORE = /\s+IN\s*$/i;
+const NOT_IN_BEFORE = /\bNOT\s+IN\s*$/i;
 
 /**
  * A read of tenant tables written as SQL, for hot paths where TypeORM's query builder and
@@ -73,6 +79,11 @@ export class TenantStatement {
       if (k > 0 && parts[k - 1]?.kind === 'table' && /^\s*,\s*["a-z_]/i.test(text)) throw new ScopeEscapeError('a table joined by a comma not given through live() or rows()');
     }
     for (const p of parts) if (p.kind === 'table' && !ALIAS.test(p.alias)) throw new ScopeEscapeError(`the alias "${p.alias}"`);
+    parts.forEach((p, k) => {
+      if (p.kind !== 'list') return;
+      if (!LIST_BEFORE.test(strings[k])) throw new TypeError('a list in a tenant statement goes right after IN: `x IN ${list}`');
+      if (NOT_IN_BEFORE.test(strings[k])) throw new TypeError('NOT IN a list: write NOT (x IN ${list})');
+    });
   }
 
   /** Runs the statement on the context's root, in its unit of work; answers the rows as the driver gives them. */
@@ -109,14 +120,14 @@ export class TenantStatement {
         if (tables.has(word[2])) throw new ScopeEscapeError(`the tenant table "${word[2]}" named in a tenant statement's text (use live() or rows())`);
       }
       for (const _ of text.matchAll(/\?/g)) slots.push('arg');
-      sql += text;
       const part = this.parts[k];
-      if (!part) return;
-      if (part.kind === 'list') {
+      if (part?.kind === 'list') {
         slots.push('list');
-        sql += dialect.listOf('?');
+        sql += text.replace(LIST_BEFORE, ' ') + dialect.inList('?');
         return;
       }
+      sql += text;
+      if (!part) return;
       const table = source.getMetadata(part.entity).tableName;
       const a = `"${part.alias}"`;
       slots.push('root');

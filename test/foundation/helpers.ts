@@ -65,12 +65,18 @@ export async function schemaSnapshot(ds: DataSource, exclude: string[] = []): Pr
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1, 2`,
   );
   const policies: any[] = await ds.query(`SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`);
+  // Extended statistics: RootDependencies adds only those.
+  const stats: any[] = await ds.query(
+    `SELECT s.stxrelid::regclass::text AS table_name, s.stxname AS name, pg_get_statisticsobjdef(s.oid) AS def FROM pg_statistic_ext s
+     JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = 'public' ORDER BY 2`,
+  );
   return [
     ...cols.filter((c) => !skip.has(c.table_name)).map((c) => `column ${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable} ${c.column_default}`),
     ...idx.filter((i) => !skip.has(i.tablename)).map((i) => `index ${i.indexname} ${i.indexdef}`),
     ...cons.filter((c) => !skip.has(c.table_name)).map((c) => `constraint ${c.table_name}.${c.conname} ${c.def}`),
     ...fns.map((f) => `function ${f.name}(${f.args}) ${f.def} ${f.acl}`),
     ...policies.filter((p) => !skip.has(p.tablename)).map((p) => `policy ${p.tablename}.${p.policyname} ${p.cmd} ${p.qual} ${p.with_check}`),
+    ...stats.filter((x) => !skip.has(x.table_name)).map((x) => `statistics ${x.name} ${x.def}`),
   ];
 }
 

@@ -28,7 +28,7 @@ export const postgresDialect: Dialect = {
     let n = 0;
     return text.replace(/\?/g, () => `$${++n}`);
   },
-  listOf: (placeholder) => `(SELECT unnest(CAST(${placeholder} AS varchar[])))`,
+  inList: (placeholder) => `= ANY(CAST(${placeholder} AS varchar[]))`,
   listValue: (values) => values,
   timestamp: (value) => value.toISOString(),
   timestampText: (column) => `CAST(${column} AS text)`,

@@ -62,7 +62,7 @@ export const sqliteDialect: Dialect = {
   timestampType: 'datetime',
   now: "strftime('%Y-%m-%d %H:%M:%f','now')",
   sql: (text) => text,
-  listOf: (placeholder) => `(SELECT value FROM json_each(${placeholder}))`,
+  inList: (placeholder) => `IN (SELECT value FROM json_each(${placeholder}))`,
   listValue: (values) => JSON.stringify(values),
   timestamp: (value) => value.toISOString().replace('T', ' ').replace('Z', ''),
   timestampText: (column) => column,

@@ -84,8 +84,14 @@ export interface Dialect {
   readonly now: string;
   /** A fixed SQL text written with `?` placeholders, as the engine takes it. */
   sql(text: string): string;
-  /** A list bound as one parameter, for `x IN <listOf('?')>`; listValue gives the parameter's value. */
-  listOf(placeholder: string): string;
+  /**
+   * `IN` a list bound as one parameter, the predicate that follows a column: `x <inList('?')>`;
+   * listValue gives the parameter's value. On PostgreSQL `= ANY(array)`, not `IN (SELECT unnest(...))`:
+   * a generic plan of the sub-query form hashes every row of the root, planned for a root of
+   * average size (57 ms on the heavy root of M against 0.6), where `= ANY` seeks the index once per
+   * element (BENCHMARKS.md, "Fifth pass").
+   */
+  inList(placeholder: string): string;
   listValue(values: readonly unknown[]): unknown;
   /** A Date as a parameter compared with timestamp columns. */
   timestamp(value: Date): string;
