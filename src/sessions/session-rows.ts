@@ -94,10 +94,10 @@ const SQL = {
     FROM ${live(MetricValue, 'v')} WHERE v.activity_instance_id IN ${list}`,
   // For each instance, the latest live instance of its activity in another session, added before it,
   // and whether one was added after it (which decides how its earlier extremes are read, below).
-  // On PostgreSQL, a generic plan of this statement (and of `earliest`) scans the root's instances:
-  // 67 ms on the heavy root of L against 1.9 ms planned with the values. Planning them on every
-  // call cost a fifth of the hot read's and write's throughput, so they stay prepared
-  // (BENCHMARKS.md, "Fourth pass").
+  // Prepared, and so on PostgreSQL planned without its values after five calls: that generic
+  // plan sorted the activity's instances (40 ms on the heavy root of the bench's M, 0.4 planned
+  // with the values) until migration RootDependencies told the planner that an activity belongs
+  // to one root. bench/pg-generic-plans.ts compares the two plans of every statement of a route.
   previous: tenantSql`SELECT cur.id, p.id AS previous_id, p.practice_session_id, p.time_start, p.created_at,
       EXISTS (SELECT 1 FROM ${live(ActivityInstance, 'n')}
         WHERE n.activity_definition_id = cur.activity_definition_id AND n.practice_session_id <> cur.practice_session_id
