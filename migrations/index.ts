@@ -22,6 +22,7 @@ import { SeriesIndexes1767225600530 } from './1767225600530-SeriesIndexes';
 import { SeriesMaxOrder1767225600540 } from './1767225600540-SeriesMaxOrder';
 import { ValueExtremes1767225600550 } from './1767225600550-ValueExtremes';
 import { RootDependencies1767225600560 } from './1767225600560-RootDependencies';
+import { ValuesByInstanceCover1767225600570 } from './1767225600570-ValuesByInstanceCover';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -49,5 +50,6 @@ export const MIGRATIONS = [
   SeriesMaxOrder1767225600540,
   ValueExtremes1767225600550,
   RootDependencies1767225600560,
+  ValuesByInstanceCover1767225600570,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';
