@@ -17,8 +17,9 @@ import { ActivityInstance } from './activity-instance.entity';
 @Index('idx_metric_values_definition', ['metricDefinitionId'])
 @Index('idx_metric_values_split', ['splitDefinitionId'])
 @Index('idx_metric_values_root_metric', ['rootId', 'metricDefinitionId'])
+@Index('idx_metric_values_root_instance', ['rootId', 'activityInstanceId'])
 // The personal bests read each earlier instance's values from this index alone (migration ValuesByInstanceCover).
-@Index('idx_metric_values_root_instance', ['rootId', 'activityInstanceId', 'metricDefinitionId', 'splitDefinitionId', 'value', 'deletedAt'])
+@Index('idx_metric_values_instance_values', ['rootId', 'activityInstanceId', 'metricDefinitionId', 'splitDefinitionId', 'value', 'deletedAt'], { where: 'deleted_at IS NULL' })
 // The series of a metric reads these columns only (migrations SeriesIndexes, SeriesMaxOrder).
 @Index('idx_metric_values_series', ['rootId', 'metricDefinitionId', 'activityInstanceId', 'value', 'setIndex', 'splitDefinitionId'], { where: 'deleted_at IS NULL' })
 // A metric's values from the best down, for the latest instance's personal best (migration
