@@ -36,9 +36,11 @@ interface Row {
 /**
  * The root's goals in tree order: depth first, siblings by sort order, then name and type. The
  * ids are random UUIDs, so an order by id would make a seed pick other goals on every run and
- * the sequences differ; in tree order the same seed runs the same sequences. (Siblings that tie
- * on all of these are copies of one goal, alike in every way the steps can tell.)
+ * the sequences differ; in tree order the same seed runs the same sequences. (Siblings rarely tie
+ * on all of these: new siblings take the next sort order, and a copy's goals keep their sources'.)
  */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function treeOrder(root: string, all: Row[]): Row[] {
   const children = new Map<string | null, Row[]>();
   for (const r of all) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r]);
@@ -46,7 +48,7 @@ function treeOrder(root: string, all: Row[]): Row[] {
   const visit = (r: Row) => {
     out.push(r);
     const kids = (children.get(r.id) ?? []).sort(
-      (a, b) => Number(a.sort_order) - Number(b.sort_order) || a.name.localeCompare(b.name) || a.type.localeCompare(b.type) || Number(a.deleted_at !== null) - Number(b.deleted_at !== null),
+      (a, b) => Number(a.sort_order) - Number(b.sort_order) || compare(a.name, b.name) || compare(a.type, b.type) || Number(a.deleted_at !== null) - Number(b.deleted_at !== null),
     );
     kids.forEach(visit);
   };

@@ -86,10 +86,10 @@ export interface Dialect {
   sql(text: string): string;
   /**
    * `IN` a list bound as one parameter, the predicate that follows a column: `x <inList('?')>`;
-   * listValue gives the parameter's value. On PostgreSQL `= ANY(array)`, not `IN (SELECT unnest(...))`:
-   * a generic plan of the sub-query form hashes every row of the root, planned for a root of
-   * average size (57 ms on the heavy root of M against 0.6), where `= ANY` seeks the index once per
-   * element (BENCHMARKS.md, "Fifth pass").
+   * listValue gives the parameter's value. On PostgreSQL `= ANY(array)`, not
+   * `IN (SELECT unnest(...))`: a generic plan of the sub-query form hashes every row of the root,
+   * planned for a root of average size (EXPLAIN ANALYZE on the heavy root of the bench's M: 57 ms
+   * against 0.6), where `= ANY` seeks the index once per element (BENCHMARKS.md, "Fifth pass").
    */
   inList(placeholder: string): string;
   listValue(values: readonly unknown[]): unknown;
