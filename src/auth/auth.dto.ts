@@ -1,5 +1,6 @@
 import { Transform, TransformFnParams } from 'class-transformer';
 import { IsDefined, IsEmail, IsTimeZone, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Nullable, trim } from '../http/dto-rules';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.service';
 
 /** Emails are compared lower-cased and trimmed; the users table refuses any other form. */
@@ -7,7 +8,6 @@ export function normalizeEmail(value: unknown): unknown {
   return typeof value === 'string' ? value.trim().toLowerCase() : value;
 }
 const emailTransform = ({ value }: TransformFnParams) => normalizeEmail(value);
-const trim = ({ value }: TransformFnParams) => (typeof value === 'string' ? value.trim() : value);
 
 export const EMAIL_MAX_LENGTH = 254;
 
@@ -77,7 +77,7 @@ export class UpdateMeDto {
   displayName?: string | null;
 
   /** The IANA zone the analytics read dates in (Europe/Paris); null is UTC. */
-  @ValidateIf((o: UpdateMeDto) => o.timeZone !== null && o.timeZone !== undefined)
+  @Nullable()
   @IsString()
   @MaxLength(64)
   @IsTimeZone({ message: 'timeZone must be an IANA time zone, such as Europe/Paris' })

@@ -78,6 +78,20 @@ describe('the boundary tools', () => {
     expect(found).toEqual(folders.map((folder) => ({ folder, messages: [] })));
   }, TOOL_TIMEOUT);
 
+  it("ESLint reports a DTO's own trim, sent or present anywhere in src/, and accepts src/http/dto-rules.ts", async () => {
+    const own = [
+      'export const trim = ({ value }: { value: unknown }) => value;',
+      'const sent = (_: object, v: unknown) => v !== undefined;',
+      'export const present = (_: object, v: unknown) => v !== null;',
+      'const present = [1, 2].map((n) => n);',
+    ].join('\n') + '\n';
+    for (const filePath of ['src/notes/dto/note.dto.ts', 'src/admin/dto/own.dto.ts']) {
+      const messages = await eslint({ stdin: own, filePath });
+      expect({ filePath, lines: messages.map((m) => `${m.line} ${m.ruleId}`) }).toEqual({ filePath, lines: ['1 no-restricted-syntax', '2 no-restricted-syntax', '3 no-restricted-syntax'] });
+    }
+    expect(await eslint({ stdin: own, filePath: 'src/http/dto-rules.ts' })).toEqual([]);
+  }, TOOL_TIMEOUT);
+
   it('dependency-cruiser reports a module cycle, a folder cycle, a feature importing src/admin, auth importing tenancy, and src/context importing src/', async () => {
     const tree = sourceTree({
       'src/goals/a.ts': "import { b } from './b';\nexport const a = () => b;",

@@ -1,13 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 import { IsId } from '../../http/ids';
 
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** Validates a nullable field when it has a value: null clears it, absent leaves it. */
-export const present = (_: object, v: unknown) => v !== undefined && v !== null;
-/** Validates a field whenever it is sent, null included: absent leaves it, null is refused. */
-export const sent = (_: object, v: unknown) => v !== undefined;
 
 export class CreateActivityGroupDto {
   @ApiProperty({ maxLength: 200, example: 'Technique' })
@@ -18,20 +14,20 @@ export class CreateActivityGroupDto {
   name: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The group this one nests in; null or absent: top level.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   parentId?: string | null;
 }
 
 export class UpdateActivityGroupDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -39,13 +35,13 @@ export class UpdateActivityGroupDto {
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Move under this group; null: to the top level.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   parentId?: string | null;
 }

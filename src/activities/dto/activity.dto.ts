@@ -9,12 +9,11 @@ import {
   IsOptional,
   IsString,
   MaxLength,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsId } from '../../http/ids';
 import { PageQuery } from '../../http/pagination';
-import { present, sent, trim } from './activity-group.dto';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 
 export const MAX_METRICS = 3;
 export const MAX_SPLITS = 5;
@@ -36,27 +35,27 @@ export class NewMetricDto {
   unit: string;
 
   @ApiPropertyOptional({ description: 'Picks the best set; at most one metric of an activity. Default false.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   isTopSetMetric?: boolean;
 
   @ApiPropertyOptional({ description: 'Multiplied with the other multiplicative metrics for a set’s yield. Default true.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   isMultiplicative?: boolean;
 
   @ApiPropertyOptional({ description: 'Which way a personal best goes. Default true.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   higherIsBetter?: boolean;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'The lowest value that may be recorded; null: none.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsNumber(finite)
   min?: number | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'The highest value that may be recorded (at least min); null: none.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsNumber(finite)
   max?: number | null;
 }
@@ -66,7 +65,7 @@ export class MetricDto extends NewMetricDto {
     format: 'uuid',
     description: 'An existing metric of this activity (an inactive one comes back); absent: a new metric.',
   })
-  @ValidateIf(sent)
+  @Optional()
   @IsId()
   id?: string;
 }
@@ -82,7 +81,7 @@ export class NewSplitDto {
 
 export class SplitDto extends NewSplitDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'An existing split of this activity; absent: a new split.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsId()
   id?: string;
 }
@@ -96,38 +95,38 @@ export class CreateActivityDto {
   name: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   groupId?: string | null;
 
   @ApiPropertyOptional({ description: 'Recorded in sets. Default false.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   hasSets?: boolean;
 
   @ApiPropertyOptional({ description: 'Default: whether metrics are given. True needs at least one metric, false none.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   hasMetrics?: boolean;
 
   @ApiPropertyOptional({ description: 'Default false.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   metricsMultiplicative?: boolean;
 
   @ApiPropertyOptional({ description: 'Default: whether splits are given. True needs at least one split, false none.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   hasSplits?: boolean;
 
   @ApiPropertyOptional({ type: [NewMetricDto], maxItems: MAX_METRICS })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_METRICS)
   @ValidateNested({ each: true })
@@ -135,7 +134,7 @@ export class CreateActivityDto {
   metrics?: NewMetricDto[];
 
   @ApiPropertyOptional({ type: [NewSplitDto], maxItems: MAX_SPLITS })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_SPLITS)
   @ValidateNested({ each: true })
@@ -145,7 +144,7 @@ export class CreateActivityDto {
 
 export class UpdateActivityDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -153,33 +152,33 @@ export class UpdateActivityDto {
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: no group.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   groupId?: string | null;
 
   @ApiPropertyOptional()
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   hasSets?: boolean;
 
   @ApiPropertyOptional()
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   hasMetrics?: boolean;
 
   @ApiPropertyOptional()
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   metricsMultiplicative?: boolean;
 
   @ApiPropertyOptional()
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   hasSplits?: boolean;
 
@@ -189,7 +188,7 @@ export class UpdateActivityDto {
     description:
       'The active metrics, in order, reconciled by id. A metric left out is deactivated if values name it, otherwise soft-deleted.',
   })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_METRICS)
   @ValidateNested({ each: true })
@@ -201,7 +200,7 @@ export class UpdateActivityDto {
     maxItems: MAX_SPLITS,
     description: 'The active splits, in order, reconciled by id, as metrics are.',
   })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_SPLITS)
   @ValidateNested({ each: true })

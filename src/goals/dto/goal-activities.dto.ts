@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean } from 'class-validator';
 import { IsId } from '../../http/ids';
-import { sent } from '../../activities/dto/activity-group.dto';
+import { Optional } from '../../http/dto-rules';
 
 export class PutGoalActivitiesDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'The activities linked to the goal itself: the whole list.' })
@@ -19,7 +19,7 @@ export class PutGoalActivitiesDto {
   groupIds: string[];
 
   @ApiPropertyOptional({ description: 'Whether the goal’s effective list includes its parent’s. Absent: unchanged.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   inheritParentActivities?: boolean;
 }

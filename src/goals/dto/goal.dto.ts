@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GOAL_TYPES, GoalType } from '../goal.types';
-import { IsId, IsName, IsTimestamp, Nullable, Optional } from './validators';
+import { IsName, IsTimestamp, Nullable, Optional } from '../../http/dto-rules';
+import { IsId } from './validators';
 
 export class CreateGoalDto {
   @ApiProperty({ description: 'The goal to add this one under, in the same root' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { IsName, Nullable, Optional } from './validators';
+import { IsName, Nullable, Optional } from '../../http/dto-rules';
 
 export class UpdateLevelDto {
   @ApiPropertyOptional({ maxLength: 100 })

@@ -1,9 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { Optional } from './validators';
+import { IsBoolean, IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 import { GoalType, ROOT_TYPES } from '../goal.types';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateRootDto {
   @Transform(trim)
@@ -34,12 +32,12 @@ export class UpdateRootDto {
   @IsIn(ROOT_TYPES, { message: `type must be one of: ${ROOT_TYPES.join(', ')}` })
   type?: GoalType;
 
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsDateString({ strict: true }, { message: 'deadline must be an ISO-8601 date or null' })
   deadline?: string | null;
 

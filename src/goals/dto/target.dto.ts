@@ -5,7 +5,8 @@ import {
 } from 'class-validator';
 import { TARGET_KINDS, TargetKind } from '../goal-target.entity';
 import { CONDITION_OPERATORS, ConditionOperator } from '../target-condition.entity';
-import { IsId, IsName, Nullable, Optional } from './validators';
+import { IsName, Nullable, Optional } from '../../http/dto-rules';
+import { IsId } from './validators';
 
 const IsDay = (property: string) => (target: object, key: string) => {
   Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${property} must be a date, YYYY-MM-DD` })(target, key);

@@ -12,10 +12,9 @@ import {
   IsString,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { present, sent, trim } from '../../activities/dto/activity-group.dto';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 import { IsId } from '../../http/ids';
 import { IsCalendarDate, WEEK_ORDER } from '../dates';
 
@@ -27,7 +26,7 @@ export class DayTemplateDto {
   templateId: string;
 
   @ApiPropertyOptional({ description: 'An occurrence completes only once this template has a completed session. Default true.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   required?: boolean;
 }
@@ -35,7 +34,7 @@ export class DayTemplateDto {
 /** Fields of a day; `date` and `weekdays` exclude each other (checked by the service, naming the field). */
 export class DayFieldsDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'Upper body' })
-  @ValidateIf(present)
+  @Nullable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -43,12 +42,12 @@ export class DayFieldsDto {
   name?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: "One date within the block's dates." })
-  @ValidateIf(present)
+  @Nullable()
   @IsCalendarDate()
   date?: string | null;
 
   @ApiPropertyOptional({ type: [String], enum: WEEK_ORDER, nullable: true, description: 'Weekdays that repeat across the block.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique({ message: 'weekdays must not repeat a day' })
@@ -56,7 +55,7 @@ export class DayFieldsDto {
   weekdays?: string[] | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'How many of its templates an occurrence needs done; default 1.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsInt()
   @Min(0)
   minTemplates?: number | null;
@@ -74,7 +73,7 @@ export class CreateDayDto extends DayFieldsDto {
 
 export class UpdateDayDto extends DayFieldsDto {
   @ApiPropertyOptional({ type: [DayTemplateDto], description: 'Replaces the templates.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_DAY_TEMPLATES)
@@ -85,7 +84,7 @@ export class UpdateDayDto extends DayFieldsDto {
 
 export class CopyDayDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'A block of the same program; default: the same block.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsId()
   toBlockId?: string;
 }
@@ -96,12 +95,12 @@ export class ScheduleDto {
   date: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "One of the day's templates. Default: the first without a session for this occurrence, else the first." })
-  @ValidateIf(sent)
+  @Optional()
   @IsId()
   templateId?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: "Short-term goals the session serves. Default: the block's short-term goals, else the program's." })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { present, sent, trim } from '../../activities/dto/activity-group.dto';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 import { IsId } from '../../http/ids';
 import { PageQuery } from '../../http/pagination';
 import { IsCalendarDate } from '../dates';
@@ -17,7 +17,7 @@ export class CreateProgramDto {
   name: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
@@ -40,7 +40,7 @@ export class CreateProgramDto {
 
 export class UpdateProgramDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -48,23 +48,23 @@ export class UpdateProgramDto {
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'date' })
-  @ValidateIf(sent)
+  @Optional()
   @IsCalendarDate()
   startDate?: string;
 
   @ApiPropertyOptional({ format: 'date' })
-  @ValidateIf(sent)
+  @Optional()
   @IsCalendarDate()
   endDate?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the linked goals.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_GOALS)
   @ArrayUnique({ message: 'goalIds must not repeat an id' })
@@ -89,13 +89,13 @@ export class CreateBlockDto {
   endDate: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32, example: '#2563eb' })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(32)
   color?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: "Goals in the subtrees of the program's goals." })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_GOALS)
   @ArrayUnique({ message: 'goalIds must not repeat an id' })
@@ -105,7 +105,7 @@ export class CreateBlockDto {
 
 export class UpdateBlockDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -113,23 +113,23 @@ export class UpdateBlockDto {
   name?: string;
 
   @ApiPropertyOptional({ format: 'date' })
-  @ValidateIf(sent)
+  @Optional()
   @IsCalendarDate()
   startDate?: string;
 
   @ApiPropertyOptional({ format: 'date' })
-  @ValidateIf(sent)
+  @Optional()
   @IsCalendarDate()
   endDate?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(32)
   color?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the linked goals.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_GOALS)
   @ArrayUnique({ message: 'goalIds must not repeat an id' })

@@ -18,7 +18,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsId } from '../../http/ids';
-import { isoMessage, MAX_INSTANCES, present, queryBoolean, sent } from './session.dto';
+import { Nullable, Optional } from '../../http/dto-rules';
+import { isoMessage, MAX_INSTANCES, queryBoolean } from './session.dto';
 
 export const MAX_SETS = 100;
 export const MAX_SET_INDEX = MAX_SETS - 1;
@@ -36,7 +37,7 @@ export class AddInstanceDto {
   position?: number;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A section of this session.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   sectionId?: string | null;
 }
@@ -52,28 +53,28 @@ export class OrderInstancesDto {
 
 export class UpdateInstanceDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   notes?: string | null;
 
   @ApiPropertyOptional()
-  @ValidateIf(sent)
+  @Optional()
   @IsBoolean()
   completed?: boolean;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'With timeStop: both, in order; both null clear the times.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsDateString({ strict: true }, isoMessage('timeStart'))
   timeStart?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
-  @ValidateIf(present)
+  @Nullable()
   @IsDateString({ strict: true }, isoMessage('timeStop'))
   timeStop?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A section of its session; null: none.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   sectionId?: string | null;
 }
@@ -106,7 +107,7 @@ export class ValueInput {
   metricId: string;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "Required when the activity has splits; one of its splits." })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   splitId?: string | null;
 
@@ -116,7 +117,7 @@ export class ValueInput {
   value: number | null;
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_SET_INDEX, description: 'Required when the activity has sets: an existing set, or the next ones.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsInt()
   @Min(0)
   @Max(MAX_SET_INDEX)
@@ -139,7 +140,7 @@ export class SetValueInput {
   metricId: string;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
-  @ValidateIf(present)
+  @Nullable()
   @IsId()
   splitId?: string | null;
 
@@ -157,7 +158,7 @@ export class SetInput {
   values: SetValueInput[];
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   notes?: string | null;

@@ -14,17 +14,12 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 import { IsId } from '../../http/ids';
 import { PageQuery } from '../../http/pagination';
 
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** Validates a nullable field when it has a value: null clears it, absent leaves it. */
-export const present = (_: object, v: unknown) => v !== undefined && v !== null;
-/** Validates a field whenever it is sent, null included: absent leaves it, null is refused. */
-export const sent = (_: object, v: unknown) => v !== undefined;
 /** `true` and `false` in a query string; anything else stays as it is, for IsBoolean to refuse. */
 export const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 export const isoMessage = (property: string) => ({ message: `${property} must be an ISO-8601 date-time` });
@@ -57,7 +52,7 @@ export class CreateSessionDto {
   parentGoalIds: string[];
 
   @ApiPropertyOptional({ maxLength: 500, description: 'Default: "Practice Session N - MM/DD/YYYY", N counting this root\'s sessions.' })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -71,12 +66,12 @@ export class CreateSessionDto {
   description?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "A template of this root: its sections become the session's, its activities instances." })
-  @ValidateIf(sent)
+  @Optional()
   @IsId()
   templateId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: "Default: the server's time now." })
-  @ValidateIf(sent)
+  @Optional()
   @IsDateString({ strict: true }, isoMessage('sessionStart'))
   sessionStart?: string;
 
@@ -98,7 +93,7 @@ export class SectionInput {
   name: string;
 
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 1440 })
-  @ValidateIf(present)
+  @Nullable()
   @IsInt()
   @Min(0)
   @Max(1440)
@@ -114,7 +109,7 @@ export class SectionInput {
 
 export class UpdateSessionDto {
   @ApiPropertyOptional({ maxLength: 500 })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -122,18 +117,18 @@ export class UpdateSessionDto {
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @ValidateIf(sent)
+  @Optional()
   @IsDateString({ strict: true }, isoMessage('sessionStart'))
   sessionStart?: string;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Not before sessionStart; null clears it.' })
-  @ValidateIf(present)
+  @Nullable()
   @IsDateString({ strict: true }, isoMessage('sessionEnd'))
   sessionEnd?: string | null;
 
@@ -141,7 +136,7 @@ export class UpdateSessionDto {
     type: [SectionInput],
     description: "The whole layout: the sections in order, each with its instances; instances left out belong to no section and follow the sections'.",
   })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_SECTIONS)
   @ValidateNested({ each: true })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { present, sent, trim } from '../../activities/dto/activity-group.dto';
+import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Nullable, Optional, trim } from '../../http/dto-rules';
 import { IsId } from '../../http/ids';
 
 export const MAX_SECTIONS = 50;
@@ -30,7 +30,7 @@ export class TemplateSectionDto {
   durationMinutes: number;
 
   @ApiPropertyOptional({ type: [TemplateActivityDto], maxItems: MAX_SECTION_ACTIVITIES, description: 'In order; default none.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_SECTION_ACTIVITIES)
   @ValidateNested({ each: true })
@@ -47,13 +47,13 @@ export class CreateSessionTemplateDto {
   name: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: [TemplateSectionDto], maxItems: MAX_SECTIONS, description: 'In order; default none.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_SECTIONS)
   @ValidateNested({ each: true })
@@ -63,7 +63,7 @@ export class CreateSessionTemplateDto {
 
 export class UpdateSessionTemplateDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(sent)
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -71,13 +71,13 @@ export class UpdateSessionTemplateDto {
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
-  @ValidateIf(present)
+  @Nullable()
   @IsString()
   @MaxLength(10000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: [TemplateSectionDto], maxItems: MAX_SECTIONS, description: 'The whole new plan, in order.' })
-  @ValidateIf(sent)
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_SECTIONS)
   @ValidateNested({ each: true })
