@@ -51,9 +51,9 @@ async function main(): Promise<void> {
     if (generic - custom > over) {
       const plan = (await client.query({ text: `EXPLAIN ${c.sql}`, values: c.params })) as { rows: { 'QUERY PLAN': string }[] };
       await client.query(`PREPARE plan_of_${n} AS ${c.sql}`).catch(() => undefined);
-      const generic = await client.query(`EXPLAIN EXECUTE plan_of_${n}(${c.params.map((p) => client.escapeLiteral(Array.isArray(p) ? `{${p.join(',')}}` : String(p instanceof Date ? p.toISOString() : p))).join(', ')})`).catch((e: Error) => ({ rows: [{ 'QUERY PLAN': e.message }] }));
+      const genericPlan = await client.query(`EXPLAIN EXECUTE plan_of_${n}(${c.params.map((p) => client.escapeLiteral(Array.isArray(p) ? `{${p.join(',')}}` : String(p instanceof Date ? p.toISOString() : p))).join(', ')})`).catch((e: Error) => ({ rows: [{ 'QUERY PLAN': e.message }] }));
       console.log(`         custom:  ${plan.rows.map((x) => x['QUERY PLAN'].trim()).join(' | ').slice(0, 600)}`);
-      console.log(`         generic: ${(generic.rows as { 'QUERY PLAN': string }[]).map((x) => x['QUERY PLAN'].trim()).join(' | ').slice(0, 600)}`);
+      console.log(`         generic: ${(genericPlan.rows as { 'QUERY PLAN': string }[]).map((x) => x['QUERY PLAN'].trim()).join(' | ').slice(0, 600)}`);
     }
   }
   await client.end();

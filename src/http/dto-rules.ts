@@ -4,7 +4,7 @@ import { IsDateString, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class
 
 /**
  * How a body field may be left out, cleared or sent, the same in every feature's DTOs: one rule
- * each, here (ESLint refuses another definition of these names in a DTO).
+ * each, here (ESLint refuses another `trim`, `sent` or `present` anywhere else in src/).
  */
 
 /** Text fields are trimmed before they are validated; anything else is left for the validators to refuse. */
