@@ -23,6 +23,7 @@ import { SeriesMaxOrder1767225600540 } from './1767225600540-SeriesMaxOrder';
 import { ValueExtremes1767225600550 } from './1767225600550-ValueExtremes';
 import { RootDependencies1767225600560 } from './1767225600560-RootDependencies';
 import { ValuesByInstanceCover1767225600570 } from './1767225600570-ValuesByInstanceCover';
+import { RootVersions1767225600580 } from './1767225600580-RootVersions';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -51,5 +52,6 @@ export const MIGRATIONS = [
   ValueExtremes1767225600550,
   RootDependencies1767225600560,
   ValuesByInstanceCover1767225600570,
+  RootVersions1767225600580,
 ];
 export { LEGACY_TABLES, LEGACY_PREFIX } from './lib/legacy-stash';

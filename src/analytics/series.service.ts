@@ -4,8 +4,9 @@ import { MetricDefinition } from '../activities/metric-definition.entity';
 import { invalid, missingReference, notFound } from '../activities/references';
 import { SplitDefinition } from '../activities/split-definition.entity';
 import { RequestContext } from '../context/request-context';
+import { RootAnswers } from '../tenancy/root-answers';
 import { TenantData } from '../tenancy/tenant-data.service';
-import { AnalyticsDates, instantMsReader } from './analytics-dates';
+import { AnalyticsDates, instantMsReader, Window } from './analytics-dates';
 import { Aggregate, SeriesQuery } from './dto/analytics.dto';
 import { points, SessionPart, sessionParts, sessionTotals } from './series-points';
 import { InstancePart, SeriesValues } from './series-values';
@@ -16,16 +17,26 @@ import { Bucket } from './time-zone';
  * GET /analytics/activities/:activityId/series: the activity's live instances in the window, and
  * per instance the aggregate its values give (series-values.ts: with the instances for max, sum
  * and average, else in a second statement); instances merge into their sessions in the order
- * they were recorded, and sessions into local days, weeks or months.
+ * they were recorded, and sessions into local days, weeks or months. An answer is kept while its
+ * root's version holds (RootAnswers): a long history costs tens of milliseconds to read, and
+ * charts ask for the same series again and again between two practice sessions.
  */
 @Injectable()
 export class SeriesService {
   constructor(
     private readonly data: TenantData,
     private readonly dates: AnalyticsDates,
+    private readonly answers: RootAnswers,
   ) {}
 
   async series(ctx: RequestContext, activityId: string, query: SeriesQuery): Promise<SeriesView> {
+    const window = await this.dates.window(ctx, query);
+    // Every input but the root's rows: the zone as resolved, since the user's setting is not a root's row.
+    const key = JSON.stringify(['series', activityId, query.metricId, query.splitId, query.agg, query.bucket, window.zone, query.from, query.to]);
+    return this.answers.get(ctx, key, () => this.compute(ctx, activityId, query, window));
+  }
+
+  private async compute(ctx: RequestContext, activityId: string, query: SeriesQuery, window: Window): Promise<SeriesView> {
     const activity = await this.data.repo(ActivityDefinition).findById(ctx, activityId);
     if (!activity) throw notFound('Activity');
     const agg: Aggregate = query.agg ?? 'max';
@@ -34,7 +45,6 @@ export class SeriesService {
     if (query.splitId && !(await this.data.repo(SplitDefinition).findOne(ctx, { id: query.splitId, activityId }))) throw missingReference('splitId', 'Split');
     const metric = query.metricId ? metrics.find((m) => m.id === query.metricId) : undefined;
     if (query.metricId && !metric) throw missingReference('metricId', 'Metric');
-    const window = await this.dates.window(ctx, query);
     const values = new SeriesValues(ctx, query.splitId);
 
     let metricId: string | null;

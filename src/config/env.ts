@@ -39,6 +39,11 @@ export interface AppConfig {
   http: { requestTimeoutMs: number; connectionTimeoutMs: number; keepAliveTimeoutMs: number };
   /** How long a deletion stays in the trash before npm run trash:purge removes it for good. */
   trashRetentionDays: number;
+  /**
+   * Per process: how many bytes of answers (the analytics series) may be kept while their root's
+   * version holds (src/tenancy/root-answers.ts). 0 keeps none.
+   */
+  answerCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -229,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       keepAliveTimeoutMs: intVar(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72000, 1000, 3600000),
     },
     trashRetentionDays: intVar(env, 'TRASH_RETENTION_DAYS', 30, 0, 36500),
+    answerCacheBytes: intVar(env, 'ANSWER_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
   };
 }
 

@@ -70,6 +70,11 @@ export async function schemaSnapshot(ds: DataSource, exclude: string[] = []): Pr
     `SELECT s.stxrelid::regclass::text AS table_name, s.stxname AS name, pg_get_statisticsobjdef(s.oid) AS def FROM pg_statistic_ext s
      JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = 'public' ORDER BY 2`,
   );
+  // Triggers: RootVersions adds them on every tenant table.
+  const triggers: any[] = await ds.query(
+    `SELECT c.relname AS table_name, t.tgname AS name, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t
+     JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal ORDER BY 2`,
+  );
   return [
     ...cols.filter((c) => !skip.has(c.table_name)).map((c) => `column ${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable} ${c.column_default}`),
     ...idx.filter((i) => !skip.has(i.tablename)).map((i) => `index ${i.indexname} ${i.indexdef}`),
@@ -77,6 +82,7 @@ export async function schemaSnapshot(ds: DataSource, exclude: string[] = []): Pr
     ...fns.map((f) => `function ${f.name}(${f.args}) ${f.def} ${f.acl}`),
     ...policies.filter((p) => !skip.has(p.tablename)).map((p) => `policy ${p.tablename}.${p.policyname} ${p.cmd} ${p.qual} ${p.with_check}`),
     ...stats.filter((x) => !skip.has(x.table_name)).map((x) => `statistics ${x.name} ${x.def}`),
+    ...triggers.filter((x) => !skip.has(x.table_name)).map((x) => `trigger ${x.name} ${x.def}`),
   ];
 }
 
@@ -219,6 +225,8 @@ export async function semanticSchema(ds: DataSource, exclude: string[] = []): Pr
   }
   const idx: any[] = await ds.query(`SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`);
   for (const i of idx.filter((r) => !exclude.includes(r.tbl_name))) out.push(`index ${i.name} ${i.sql}`);
+  const triggers: any[] = await ds.query(`SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`);
+  for (const t of triggers.filter((r) => !exclude.includes(r.tbl_name))) out.push(`trigger ${t.name} ${t.sql}`);
   return out.sort();
 }
 

@@ -72,7 +72,8 @@ function sqliteCounts(file: string): Record<string, number> {
   try {
     const out: Record<string, number> = {};
     const stash = new Set(LEGACY_TABLES.map((t) => LEGACY_PREFIX + t));
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'migrations'`).all() as {
+    // root_versions is not copied: the target's triggers write it (src/database/dialects/copy/copy-database.ts).
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('migrations', 'root_versions')`).all() as {
       name: string;
     }[]).filter((t) => !stash.has(t.name));
     for (const { name } of tables) out[name] = (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n;

@@ -93,8 +93,11 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
                        WHERE col.table_schema = 'public' AND col.table_name = c.relname AND col.column_name = 'root_id')
         ORDER BY 1`,
     );
-    expect(rows.map((r) => r.relname).sort()).toEqual([...TENANT_TABLES].sort());
-    for (const row of rows) {
+    // root_versions: the service reads its root's token and writes none (migrations/lib/root-versions.ts).
+    const versions = rows.find((r) => r.relname === 'root_versions');
+    expect(versions).toMatchObject({ relrowsecurity: true, relforcerowsecurity: false, qual: `((root_id)::text = current_setting('app.root_id'::text, true))` });
+    expect(rows.map((r) => r.relname).filter((t) => t !== 'root_versions').sort()).toEqual([...TENANT_TABLES].sort());
+    for (const row of rows.filter((r) => r.relname !== 'root_versions')) {
       expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
       expect(row.qual).toBe(`((root_id)::text = current_setting('app.root_id'::text, true))`);
     }
@@ -114,7 +117,7 @@ describePg('row-level security: the second wall (PostgreSQL)', () => {
       const expected =
         r.relname === 'fg_rls_bypass'
           ? { sel: false, ins: false, upd: false, del: false }
-          : r.relname === 'migrations'
+          : r.relname === 'migrations' || r.relname === 'root_versions'
             ? { sel: true, ins: false, upd: false, del: false }
             : { sel: true, ins: true, upd: true, del: true };
       expect({ table: r.relname, sel: r.sel, ins: r.ins, upd: r.upd, del: r.del, trunc: r.trunc, refs: r.refs }).toEqual({

@@ -8,8 +8,8 @@ import { createMigratedDatabase, describeDb, ENGINE, TestDatabase } from '../hel
  */
 const describePg = ENGINE === 'postgres' ? describeDb : describe.skip;
 
-/** Tables the migrations own that no entity maps: bookkeeping, the RLS bypass ledger, idempotency keys. */
-const NON_ENTITY_TABLES = ['fg_rls_bypass', 'idempotency_keys', 'migrations'];
+/** Tables the migrations own that no entity maps: bookkeeping, the RLS bypass ledger, idempotency keys, root versions. */
+const NON_ENTITY_TABLES = ['fg_rls_bypass', 'idempotency_keys', 'migrations', 'root_versions'];
 
 const FK_ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 

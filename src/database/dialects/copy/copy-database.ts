@@ -70,8 +70,11 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   }
 }
 
-/** Tables that the migrations own and no copy fills: bookkeeping and the RLS bypass ledger. */
-const NOT_COPIED = new Set(['migrations', 'fg_rls_bypass']);
+/**
+ * Tables that the migrations own and no copy fills: bookkeeping, the RLS bypass ledger, and the
+ * roots' version tokens, which the target's triggers write as the rows arrive.
+ */
+const NOT_COPIED = new Set(['migrations', 'fg_rls_bypass', 'root_versions']);
 
 /** Each copied table's columns, once both schemas are known to have exactly the same ones. */
 async function matchColumns(source: Database.Database, target: Client, tables: string[]): Promise<Map<string, TargetColumn[]>> {
