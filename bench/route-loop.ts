@@ -3,7 +3,8 @@
  * generator beside it), on a bench data set: the server's CPU per request, and a steady loop to
  * profile, where the HTTP harness shares the two CPUs with autocannon and the raw server.
  *
- *   N=2000 npx ts-node --transpile-only bench/route-loop.ts /tmp/fg-bench-M.db.json read|write|series
+ *   N=2000 npx ts-node --transpile-only bench/route-loop.ts /tmp/fg-bench-M.db.json read|write|series|series-computed
+ * (series-computed: with ANSWER_CACHE_MB=0, so that every request computes the series)
  *   N=2000 node --cpu-prof --cpu-prof-dir=/tmp/prof -r ts-node/register/transpile-only bench/route-loop.ts /tmp/fg-bench-M.db.json read
  *   npx ts-node --transpile-only bench/cpu-profile-top.ts /tmp/prof/*.cpuprofile
  */
@@ -17,18 +18,20 @@ import type { Manifest } from './data';
 async function main(): Promise<void> {
   const [manifestFile = '/tmp/fg-bench-M.db.json', which = 'read'] = process.argv.slice(2);
   const m: Manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: m.database });
+  const computed = which === 'series-computed';
+  const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: m.database, ...(computed ? { ANSWER_CACHE_MB: '0' } : {}) });
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   const app = await createApp({ config, dataSource });
-  const r = which === 'series' ? m.series! : m.roots[Math.min(11, m.roots.length - 1)];
+  const series = which === 'series' || computed;
+  const r = series ? m.series! : m.roots[Math.min(11, m.roots.length - 1)];
   const token = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: r.email, password: m.password } })).json().accessToken;
   const headers = { authorization: `Bearer ${token}` };
   const base = `/api/roots/${r.rootId}`;
   const call = () =>
     which === 'write'
       ? app.inject({ method: 'PUT', url: `${base}/activity-instances/${r.hotInstanceId}/metrics`, headers, payload: { values: [{ metricId: r.hotMetricIds[0], value: Math.round(Math.random() * 1000) / 10 }] } })
-      : which === 'series'
+      : series
         ? app.inject({ method: 'GET', url: `${base}/analytics/activities/${r.setsActivityId}/series?metricId=${r.setsMetricId}&agg=max&bucket=week`, headers })
         : app.inject({ method: 'GET', url: `${base}/sessions/${r.hotSessionId}`, headers });
   const n = Number(process.env.N ?? 500);

@@ -18,16 +18,22 @@ const SQLITE_TOKEN = `lower(hex(randomblob(8)))`;
 
 const triggerName = (table: string, op: 'insert' | 'update' | 'delete') => `trg_${table}_root_version_${op}`;
 
-/** The triggers on each table: one per write, on both engines (a statement-level one on PostgreSQL). */
+/**
+ * The triggers on each table, one per kind of write. On PostgreSQL they are constraint triggers
+ * deferred to the commit, so that a transaction takes its root's row of root_versions last, when
+ * it holds every other lock it will take: taken at the first write, it would make two writes of
+ * one root that lock the same rows in another order wait on each other (a deadlock) where
+ * they used to wait their turn.
+ */
 export async function trackRootVersions(qr: QueryRunner, tables: string[]): Promise<void> {
   const pg = engineOf(qr) === 'postgres';
   for (const t of tables) {
     if (pg) {
-      await qr.query(`CREATE TRIGGER "${triggerName(t, 'insert')}" AFTER INSERT ON "${t}" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${TOUCH_FUNCTION}()`);
-      await qr.query(
-        `CREATE TRIGGER "${triggerName(t, 'update')}" AFTER UPDATE ON "${t}" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${TOUCH_FUNCTION}()`,
-      );
-      await qr.query(`CREATE TRIGGER "${triggerName(t, 'delete')}" AFTER DELETE ON "${t}" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${TOUCH_FUNCTION}()`);
+      for (const op of ['insert', 'update', 'delete'] as const) {
+        await qr.query(
+          `CREATE CONSTRAINT TRIGGER "${triggerName(t, op)}" AFTER ${op.toUpperCase()} ON "${t}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${TOUCH_FUNCTION}()`,
+        );
+      }
       continue;
     }
     const upsert = (root: string) =>
@@ -64,23 +70,21 @@ export async function createRootVersions(qr: QueryRunner): Promise<void> {
   await qr.query(`CREATE TABLE "root_versions" ("root_id" varchar(36) PRIMARY KEY NOT NULL, "version" varchar(32) NOT NULL)`);
   if (!pg) return;
   await qr.query(`CREATE SEQUENCE ${SEQUENCE}`);
-  const upsert = (roots: string) =>
-    `INSERT INTO root_versions (root_id, version) SELECT r.root_id, nextval('${SEQUENCE}')::text FROM (${roots}) r
-      ON CONFLICT (root_id) DO UPDATE SET version = excluded.version;`;
-  const touch = (roots: string) => `UPDATE root_versions SET version = nextval('${SEQUENCE}')::text WHERE root_id IN (${roots});`;
+  const token = `nextval('${SEQUENCE}')::text`;
   await qr.query(`CREATE FUNCTION ${TOUCH_FUNCTION}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    ${upsert('SELECT DISTINCT root_id FROM new_rows')}
-  ELSIF TG_OP = 'UPDATE' THEN
-    ${upsert('SELECT DISTINCT root_id FROM new_rows')}
-    ${touch('SELECT root_id FROM old_rows EXCEPT SELECT root_id FROM new_rows')}
-  ELSE
-    ${touch('SELECT DISTINCT root_id FROM old_rows')}
-    IF TG_TABLE_NAME = 'goals' THEN
-      DELETE FROM root_versions WHERE root_id IN (SELECT id FROM old_rows WHERE id = root_id);
+  IF TG_OP = 'DELETE' THEN
+    UPDATE root_versions SET version = ${token} WHERE root_id = OLD.root_id;
+    IF TG_TABLE_NAME = 'goals' AND OLD.id = OLD.root_id THEN
+      DELETE FROM root_versions WHERE root_id = OLD.id;
     END IF;
+    RETURN NULL;
+  END IF;
+  INSERT INTO root_versions (root_id, version) VALUES (NEW.root_id, ${token})
+    ON CONFLICT (root_id) DO UPDATE SET version = excluded.version;
+  IF TG_OP = 'UPDATE' AND OLD.root_id IS DISTINCT FROM NEW.root_id THEN
+    UPDATE root_versions SET version = ${token} WHERE root_id = OLD.root_id;
   END IF;
   RETURN NULL;
 END $$`);

@@ -68,6 +68,7 @@ export async function guardedMigration(
     const takeBack = handAdoptionOptions(qr, options.adoption);
     try {
       await engine.lock(qr);
+      const repair = await engine.watch(qr);
       if (kind === 'run') {
         const done = await executor.executePendingMigrations();
         result.executed = done.map((m) => m.name);
@@ -77,7 +78,8 @@ export async function guardedMigration(
         const last = before.sort((a, b) => b.timestamp - a.timestamp)[0];
         if (last) result.executed = [last.name];
       }
-      const checks = await engine.verify(qr, log);
+      const repaired = await repair();
+      const checks = repaired + (await engine.verify(qr, log));
       stopRecording();
       if (options.dryRun) {
         await qr.rollbackTransaction();

@@ -10,8 +10,6 @@ interface Entry {
   bytes: number;
 }
 
-const VERSION_SQL = 'SELECT "version" FROM "root_versions" WHERE "root_id" = ?';
-
 /**
  * Answers computed from a root's rows, kept in this process while the root's version token holds.
  * Every write to a tenant row replaces its root's token in the writing transaction, by trigger
@@ -22,7 +20,8 @@ const VERSION_SQL = 'SELECT "version" FROM "root_versions" WHERE "root_id" = ?';
  * An entry is the root's and the caller's key: the key must name every input of the answer that
  * is not the root's rows (the route's parameters, the time zone resolved). Only answers go in;
  * errors are thrown before. A root without a token (none written since it was made, or the
- * table emptied by hand) is never served from here. Entries are dropped, least recently used
+ * table emptied by hand) is never served from here, nor a unit that has written on an engine
+ * whose token moves at the commit. Entries are dropped, least recently used
  * first, beyond ANSWER_CACHE_MB; an answer handed out is shared, and nobody may change it.
  */
 @Injectable()
@@ -57,13 +56,14 @@ export class RootAnswers {
     return this.bytes;
   }
 
+  /** The root's token, unless the unit's own writes are not in it yet (Dialect.rootVersion). */
   private async version(ctx: RequestContext): Promise<string | undefined> {
     const rootId = ctx.requireRoot();
     const manager = ctx.requireManager();
     const dialect = dialectOf(manager.connection);
-    manager.connection.logger.logQuery(dialect.sql(VERSION_SQL), [rootId], manager.queryRunner);
-    const rows = (await dialect.prepared(manager, { sql: VERSION_SQL, params: [rootId] })) as { version: string }[];
-    return rows[0]?.version;
+    manager.connection.logger.logQuery(dialect.sql(dialect.rootVersion), [rootId], manager.queryRunner);
+    const [row] = (await dialect.prepared(manager, { sql: dialect.rootVersion, params: [rootId] })) as { version: string; settled: unknown }[];
+    return row && dialect.isTrue(row.settled) ? row.version : undefined;
   }
 
   private keep(id: string, entry: Entry): void {

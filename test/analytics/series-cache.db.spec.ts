@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { RequestContext } from '../../src/context/request-context';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { RootAnswers } from '../../src/tenancy/root-answers';
-import { describeDb, inUnit } from '../helpers/db';
+import { describeDb, ENGINE, inUnit } from '../helpers/db';
 import { recordStatements } from '../helpers/query-plans';
 import { Api, sessionApi } from '../sessions/helpers';
 import { get, practice } from './helpers';
@@ -101,7 +101,7 @@ describeDb('analytics: the series kept while its root is unchanged', () => {
     expect((await api.req('GET', api.at(root, unknown))).statusCode).toBe(404);
   });
 
-  it('drops the least recently used answers beyond its budget, and keeps none with a budget of 0', async () => {
+  it('drops the least recently used answers beyond its budget, never serves a rolled-back unit’s answer, and keeps none with a budget of 0', async () => {
     const ctx = RequestContext.forUser(randomUUID(), { id: api.userId, email: 'kept@example.com', role: 'user' }).withRoot(root);
     const answer = (n: number) => ({ n, text: 'x'.repeat(1000) });
     let computed = 0;
@@ -123,6 +123,23 @@ describeDb('analytics: the series kept while its root is unchanged', () => {
       await small.get(c, 'k2', compute(2));
       expect(computed).toBe(5);
     });
+    // A unit that writes, then rolls back: what it computed is never served afterwards.
+    const kept = new RootAnswers({ answerCacheBytes: 7000 } as never);
+    computed = 0;
+    await expect(
+      inUnit(api.t.app, ctx, async (c) => {
+        await c.requireManager().getRepository('Goal').update({ id: root }, { name: 'Renamed, then not' });
+        await kept.get(c, 'k1', compute(1));
+        await kept.get(c, 'k1', compute(1));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // PostgreSQL moves the token at the commit: a unit that has written keeps nothing. SQLite
+    // moved it at once, to a token that the rollback took away with the write.
+    expect(computed).toBe(ENGINE === 'postgres' ? 2 : 1);
+    await inUnit(api.t.app, ctx, (c) => kept.get(c, 'k1', compute(1)));
+    expect(computed).toBe(ENGINE === 'postgres' ? 3 : 2);
+
     const none = new RootAnswers({ answerCacheBytes: 0 } as never);
     computed = 0;
     await inUnit(api.t.app, ctx, async (c) => {

@@ -51,6 +51,11 @@ const AddsColumn = named(
   async (qr) => qr.dropColumn('activity_groups', 'color'),
 );
 
+/** A new tenant table that forgets its root-version triggers (migrations/lib/root-versions.ts). */
+const ForgetsRootVersions = named('ForgetsRootVersions1900000000007', async (qr) =>
+  qr.createTable(new Table({ name: 'untracked_things', columns: [{ name: 'id', type: 'varchar', length: '36', isPrimary: true }, { name: 'root_id', type: 'varchar', length: '36' }] })),
+);
+
 /** Writes a row whose foreign key points nowhere (SQLite's keys are off during migrations). */
 const BreaksForeignKeys = named('BreaksForeignKeys1900000000005', async (qr) => {
   await qr.query(
@@ -262,10 +267,23 @@ describeDb(`migrations (${ENGINE})`, () => {
         await ds.runMigrations();
         expect(await appliedNames(ds)).toEqual([...CURRENT, 'AddsColumn1900000000004']);
         expect(await schemaSnapshot(ds)).not.toEqual(schema);
+        // SQLite rebuilt the table for the column, and its triggers with it: the runner put them back.
+        const triggers = isPostgres(ds)
+          ? await ds.query(`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'activity_groups'::regclass AND NOT tgisinternal`)
+          : await ds.query(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'activity_groups'`);
+        expect(triggers.map((t: { name: string }) => t.name).sort()).toEqual(['insert', 'update', 'delete'].map((op) => `trg_activity_groups_root_version_${op}`).sort());
         await ds.undoLastMigration();
         expect(await appliedNames(ds)).toEqual(CURRENT);
         expect(await semanticSchema(ds)).toEqual(semantic);
         expect(await tableContents(ds)).toEqual(contents);
+      });
+    });
+
+    it('refuses, rolling back, a run that leaves a table with a root_id without the triggers of its roots’ versions', async () => {
+      await withDataSource(db, [...MIGRATIONS, ForgetsRootVersions], async (ds) => {
+        await expect(ds.runMigrations()).rejects.toThrow(/untracked_things\S* .*lack the triggers|lack the triggers.*untracked_things/);
+        expect(await userTables(ds)).not.toContain('untracked_things');
+        expect(await appliedNames(ds)).toEqual(CURRENT);
       });
     });
 

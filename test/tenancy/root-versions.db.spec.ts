@@ -103,10 +103,14 @@ describeDb('root versions: every write to a root gives it a new token', () => {
       await app.query(`SELECT set_config('app.root_id', $1, true), set_config('app.user_id', $2, true)`, [a.root, userId]);
       const { rows } = await app.query(`SELECT root_id FROM root_versions`);
       expect(rows).toEqual([{ root_id: a.root }]);
-      // Its writes to the root's rows move the token all the same (the trigger function is the owner's).
-      const before = (await app.query(`SELECT version FROM root_versions`)).rows[0].version;
+      // Its writes to the root's rows move the token all the same (the trigger function is the
+      // owner's), at the commit: the triggers are deferred, and SET CONSTRAINTS runs them now.
+      const now = async () => (await app.query(`SELECT version FROM root_versions`)).rows[0].version;
+      const before = await now();
       await app.query(`UPDATE goals SET updated_at = updated_at WHERE id = $1`, [a.goals]);
-      expect((await app.query(`SELECT version FROM root_versions`)).rows[0].version).not.toBe(before);
+      expect(await now()).toBe(before);
+      await app.query('SET CONSTRAINTS ALL IMMEDIATE');
+      expect(await now()).not.toBe(before);
       await expect(app.query(`UPDATE root_versions SET version = 'forged'`)).rejects.toThrow(/permission denied/);
     } finally {
       await app.query('ROLLBACK').catch(() => undefined);

@@ -11,6 +11,8 @@ export const postgresDialect: Dialect = {
   migrations: postgresMigrations,
   serverVersion: 'SHOW server_version',
   rlsBypassCheck: 'SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user',
+  // A transaction with an id has written: its root's token moves only at its commit.
+  rootVersion: 'SELECT "version", txid_current_if_assigned() IS NULL AS "settled" FROM "root_versions" WHERE "root_id" = ?',
   constraintOf: (code) => PG_CONSTRAINTS[code],
   connectionOptions: (url, pg) => ({
     type: 'postgres',

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { DataSource, QueryRunner } from 'typeorm';
 import { MigrationRefused } from '../migration-refused';
 import { sqliteConnection } from './driver-internals';
+import { keepTriggers } from './sqlite-triggers';
 import { MigrationEngine } from './types';
 
 /**
@@ -208,6 +209,7 @@ export const sqliteMigrations: MigrationEngine = {
     };
   },
   lock: async () => undefined,
+  watch: keepTriggers,
   async verify(qr, log) {
     await verifySqlite(qr, log);
     return ' integrity_check ok, foreign_key_check ok.';

@@ -57,6 +57,9 @@ export const sqliteDialect: Dialect = {
   // stale. A write as the first statement takes the write lock at the start, waiting through
   // busy_timeout like BEGIN IMMEDIATE; this one changes no row.
   writeLock: { sql: 'UPDATE users SET id = id WHERE 0', params: [] },
+  // Triggers move the token with each write, and a token is never used twice (64 random bits):
+  // even a write unit's own, uncommitted token names its data only.
+  rootVersion: 'SELECT "version", 1 AS "settled" FROM "root_versions" WHERE "root_id" = ?',
   prepared: async (manager, { sql, params }) => runPreparedSqlite(manager.connection, sql, params),
   openReader,
   timestampType: 'datetime',

@@ -44,6 +44,12 @@ export interface MigrationEngine {
   prepare(qr: QueryRunner, options: { switchJournal: boolean; log: (line: string) => void }): Promise<() => Promise<void>>;
   /** The transaction's first statement: keeps other instances from migrating at once. */
   lock(qr: QueryRunner): Promise<void>;
+  /**
+   * Before the migrations, in the transaction: answers what repairs, after them, what a table
+   * rebuild took away (SQLite drops a table's triggers with it), refuses a schema that lost what
+   * it cannot repair, and answers what to add to the closing line.
+   */
+  watch(qr: QueryRunner): Promise<() => Promise<string>>;
   /** Whole-database checks before the commit; answers what to add to the closing line. */
   verify(qr: QueryRunner, log: (line: string) => void): Promise<string>;
 }
@@ -127,6 +133,12 @@ export interface Dialect {
    * engine has no row-level security.
    */
   readonly rlsBypassCheck?: string;
+  /**
+   * A query of one root's version token (migration RootVersions), with `?` for the root: answers
+   * `version`, and `settled`, false where the unit has written and its own writes have not yet
+   * moved the token (PostgreSQL's triggers run at the commit): such a unit must not trust it.
+   */
+  readonly rootVersion: string;
   readonly migrations: MigrationEngine;
   /** A query answering the engine's version as `server_version`. */
   readonly serverVersion: string;
