@@ -93,6 +93,29 @@ describeDb('root versions: every write to a root gives it a new token', () => {
     expect(await token(root)).toBeUndefined();
   });
 
+  (ENGINE === 'postgres' ? it : it.skip)('PostgreSQL: two writes of one root that lock rows in another order wait their turn, without a deadlock', async () => {
+    const [one, two] = [new Client({ connectionString: pgUrlFor(db.location) }), new Client({ connectionString: pgUrlFor(db.location) })];
+    await one.connect();
+    await two.connect();
+    try {
+      const before = await token(a.root);
+      const touch = (c: Client, id: string) => c.query(`UPDATE goals SET updated_at = updated_at WHERE id = $1`, [id]);
+      await one.query('BEGIN');
+      await two.query('BEGIN');
+      await touch(one, a.goals);
+      await touch(two, a.shortTermGoal);
+      // one waits for two's row; two commits, taking the root's token row only now.
+      const waiting = touch(one, a.shortTermGoal);
+      await two.query('COMMIT');
+      await waiting;
+      await one.query('COMMIT');
+      expect(await token(a.root)).not.toBe(before);
+    } finally {
+      await one.end();
+      await two.end();
+    }
+  });
+
   (ENGINE === 'postgres' ? it : it.skip)('PostgreSQL: the service role reads its own root’s token only, and writes none', async () => {
     const url = new URL(pgUrlFor(db.location));
     url.username = 'fractal_app';
