@@ -73,15 +73,29 @@ export async function createRootVersions(qr: QueryRunner): Promise<void> {
   const token = `nextval('${SEQUENCE}')::text`;
   await qr.query(`CREATE FUNCTION ${TOUCH_FUNCTION}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  root varchar;
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    UPDATE root_versions SET version = ${token} WHERE root_id = OLD.root_id;
     IF TG_TABLE_NAME = 'goals' AND OLD.id = OLD.root_id THEN
       DELETE FROM root_versions WHERE root_id = OLD.id;
+      RETURN NULL;
     END IF;
+    root := OLD.root_id;
+  ELSE
+    root := NEW.root_id;
+  END IF;
+  -- Once per root and transaction: the token is seen at the commit only, and a row updated again
+  -- and again in one transaction grows a chain of versions that each update walks (quadratic).
+  PERFORM 1 FROM root_versions WHERE root_id = root AND xmin = pg_current_xact_id()::xid;
+  IF FOUND THEN
     RETURN NULL;
   END IF;
-  INSERT INTO root_versions (root_id, version) VALUES (NEW.root_id, ${token})
+  IF TG_OP = 'DELETE' THEN
+    UPDATE root_versions SET version = ${token} WHERE root_id = root;
+    RETURN NULL;
+  END IF;
+  INSERT INTO root_versions (root_id, version) VALUES (root, ${token})
     ON CONFLICT (root_id) DO UPDATE SET version = excluded.version;
   IF TG_OP = 'UPDATE' AND OLD.root_id IS DISTINCT FROM NEW.root_id THEN
     UPDATE root_versions SET version = ${token} WHERE root_id = OLD.root_id;
