@@ -21,8 +21,8 @@ interface Entry {
  * is not the root's rows (the route's parameters, the time zone resolved). Only answers go in;
  * errors are thrown before. A root without a token (none written since it was made, or the
  * table emptied by hand) is never served from here, nor a unit that has written on an engine
- * whose token moves at the commit. Entries are dropped, least recently used
- * first, beyond ANSWER_CACHE_MB; an answer handed out is shared, and nobody may change it.
+ * whose token moves at the commit. Entries are dropped, least recently used first, beyond
+ * ANSWER_CACHE_MB. An answer handed out is shared, and nobody may change it.
  */
 @Injectable()
 export class RootAnswers {
