@@ -47,6 +47,9 @@ async function openSqlite(file: string): Promise<Sink> {
   const db = new Database(file);
   db.pragma('foreign_keys = OFF');
   db.pragma('synchronous = OFF');
+  // A row whose trigger writes root_versions (migration RootVersions) needs a statement journal,
+  // and a row of a table with many indexes overflows its 64 KiB in memory into a temporary file.
+  db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -262144');
   const statements = new Map<string, Database.Statement>();
   const tables = new Set<string>();
