@@ -31,16 +31,16 @@ export class SeriesService {
 
   async series(ctx: RequestContext, activityId: string, query: SeriesQuery): Promise<SeriesView> {
     const window = await this.dates.window(ctx, query);
-    // Every input but the root's rows: the zone as resolved, since the user's setting is not a root's row.
-    const key = JSON.stringify(['series', activityId, query.metricId, query.splitId, query.agg, query.bucket, window.zone, query.from, query.to]);
-    return this.answers.get(ctx, key, () => this.compute(ctx, activityId, query, window));
-  }
-
-  private async compute(ctx: RequestContext, activityId: string, query: SeriesQuery, window: Window): Promise<SeriesView> {
-    const activity = await this.data.repo(ActivityDefinition).findById(ctx, activityId);
-    if (!activity) throw notFound('Activity');
     const agg: Aggregate = query.agg ?? 'max';
     const bucket: Bucket = query.bucket ?? 'session';
+    // Every input but the root's rows: the zone as resolved, since the user's setting is not a root's row.
+    const key = JSON.stringify(['series', activityId, query.metricId, query.splitId, agg, bucket, window.zone, query.from, query.to]);
+    return this.answers.get(ctx, key, () => this.compute(ctx, activityId, query, agg, bucket, window));
+  }
+
+  private async compute(ctx: RequestContext, activityId: string, query: SeriesQuery, agg: Aggregate, bucket: Bucket, window: Window): Promise<SeriesView> {
+    const activity = await this.data.repo(ActivityDefinition).findById(ctx, activityId);
+    if (!activity) throw notFound('Activity');
     const metrics = (await this.data.repo(MetricDefinition).find(ctx, { where: { activityId }, order: { sortOrder: 'ASC', createdAt: 'ASC' } }));
     if (query.splitId && !(await this.data.repo(SplitDefinition).findOne(ctx, { id: query.splitId, activityId }))) throw missingReference('splitId', 'Split');
     const metric = query.metricId ? metrics.find((m) => m.id === query.metricId) : undefined;

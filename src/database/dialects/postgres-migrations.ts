@@ -17,11 +17,11 @@ export const postgresMigrations: MigrationEngine = {
   },
   // PostgreSQL keeps a table's triggers through every ALTER: only a new table can lack them.
   watch: async (qr) => async () => {
+    if (!(await qr.query(`SELECT to_regclass('public.root_versions') IS NOT NULL AS present`))[0].present) return '';
     const missing: { name: string }[] = await qr.query(
       `SELECT c.table_name || '.' || op AS name
          FROM information_schema.columns c CROSS JOIN (VALUES ('insert'), ('update'), ('delete')) AS o(op)
         WHERE c.table_schema = 'public' AND c.column_name = 'root_id' AND c.table_name <> 'root_versions'
-          AND to_regclass('public.root_versions') IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass('public.' || quote_ident(c.table_name)) AND t.tgname = 'trg_' || c.table_name || '_root_version_' || o.op)
         ORDER BY 1`,
     );
@@ -30,9 +30,7 @@ export const postgresMigrations: MigrationEngine = {
     }
     // A migration's writes move their roots' tokens only at the commit, and only where a trigger
     // saw them: every root gets a new one, so that no answer kept before the run outlives it.
-    if ((await qr.query(`SELECT to_regclass('public.root_versions') IS NOT NULL AS present`))[0].present) {
-      await qr.query(`UPDATE root_versions SET version = nextval('root_version_seq')::text`);
-    }
+    await qr.query(`UPDATE root_versions SET version = nextval('root_version_seq')::text`);
     return '';
   },
   verify: async () => '',

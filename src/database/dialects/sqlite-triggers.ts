@@ -27,7 +27,7 @@ export async function keepTriggers(qr: QueryRunner): Promise<() => Promise<strin
     const lost = before.filter((t) => !now.has(t.name) && tables.has(t.tbl_name) && (tables.has('root_versions') || !t.name.includes('_root_version_')));
     for (const t of lost) await qr.query(t.sql);
     if (tables.has('root_versions')) {
-      const names = new Set((await triggersOf(qr)).map((t) => t.name));
+      const names = new Set([...now, ...lost.map((t) => t.name)]);
       const rooted: { name: string }[] = await qr.query(
         `SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name <> 'root_versions' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'root_id')`,
       );
